@@ -1,0 +1,24 @@
+using System.CommandLine;
+
+namespace OnnxAudio.Cli;
+
+/// <summary>Validators shared by the commands' arguments.</summary>
+internal static class ArgumentChecks
+{
+    /// <summary>
+    /// A path argument that starts with '-' and names no file is a mistyped option: report it as a usage error instead of
+    /// a missing file.
+    /// </summary>
+    public static T RejectUnknownOptions<T>(this T argument) where T : Argument
+    {
+        argument.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens)
+            {
+                if (token.Value.StartsWith('-') && token.Value.Length > 1 && !File.Exists(token.Value) && !Directory.Exists(token.Value))
+                    result.AddError($"Unrecognized option '{token.Value}'.");
+            }
+        });
+        return argument;
+    }
+}

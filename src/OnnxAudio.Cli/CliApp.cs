@@ -1,0 +1,74 @@
+using System.CommandLine;
+using OnnxAudio.Cli.Commands;
+
+namespace OnnxAudio.Cli;
+
+/// <summary>The <c>onnxaudio</c> command line: argument parsing, dispatch and the exit-code contract.</summary>
+internal static class CliApp
+{
+    public static readonly Option<bool> VerboseOption = new("--verbose", "-v")
+    {
+        Description = "Show details, and the stack trace of an error",
+        Recursive = true,
+    };
+
+    public static RootCommand BuildRoot(CliContext context)
+    {
+        var root = new RootCommand("OnnxAudio: neural audio compression, restoration and recognition on ONNX Runtime.");
+        root.Options.Add(VerboseOption);
+        root.Subcommands.Add(InfoCommand.Create(context));
+        root.Subcommands.Add(ConvertCommand.Create(context));
+        root.Subcommands.Add(DemoCommand.Create(context));
+        return root;
+    }
+
+    /// <summary>Parses and runs; returns 0 on success, 1 on a user error, 2 on a usage error.</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var context = new CliContext(stdout, stderr);
+        RootCommand root = BuildRoot(context);
+        ParseResult parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+                stderr.WriteLine($"onnxaudio: {error.Message}");
+            stderr.WriteLine("Run 'onnxaudio --help' for usage.");
+            return ExitCodes.UsageError;
+        }
+
+        bool verbose = parse.GetValue(VerboseOption);
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration
+            {
+                Output = stdout,
+                Error = stderr,
+                EnableDefaultExceptionHandler = false,
+            });
+        }
+        catch (Exception e) when (IsUserError(e))
+        {
+            stderr.WriteLine($"onnxaudio: {OneLine(e.Message)}");
+            if (verbose)
+                stderr.WriteLine(e);
+            return ExitCodes.UserError;
+        }
+        catch (OperationCanceledException)
+        {
+            stderr.WriteLine("onnxaudio: cancelled");
+            return ExitCodes.UserError;
+        }
+        catch (Exception e)
+        {
+            stderr.WriteLine($"onnxaudio: internal error, please report it: {e.GetType().Name}: {OneLine(e.Message)}");
+            if (verbose)
+                stderr.WriteLine(e);
+            return ExitCodes.InternalError;
+        }
+    }
+
+    private static bool IsUserError(Exception e) =>
+        e is OnnxAudioException or IOException or UnauthorizedAccessException;
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
+}

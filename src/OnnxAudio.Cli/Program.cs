@@ -1,0 +1,3 @@
+using OnnxAudio.Cli;
+
+return CliApp.Run(args, Console.Out, Console.Error);
