@@ -1,0 +1,3 @@
+using OnnxAudio.Training;
+
+return TrainCli.Run(args, Console.Out, Console.Error);
