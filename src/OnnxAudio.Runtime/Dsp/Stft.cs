@@ -148,42 +148,27 @@ public sealed class Stft
             Span<float> outRe = buffer.AsSpan(4 * m * w, bins * w), outIm = buffer.AsSpan(4 * m * w + bins * w, bins * w);
             for (int block = 0; block < count; block += w)
             {
-                for (int lane = 0; lane < w; lane++)
-                {
-                    int frame = first + block + lane;
-                    if (block + lane >= count)
-                    {
-                        for (int k = 0; k < m; k++)
-                            zr[k * w + lane] = zi[k * w + lane] = 0;
-                        continue;
-                    }
-
-                    int start = frame * HopLength - pad;
-                    if (start >= 0 && start + NFft <= signal.Length)
-                    {
-                        ReadOnlySpan<float> x = signal.Slice(start, NFft);
-                        for (int k = 0, j = lane; k < m; k++, j += w)
-                        {
-                            zr[j] = x[2 * k] * _window[2 * k];
-                            zi[j] = x[2 * k + 1] * _window[2 * k + 1];
-                        }
-                    }
-                    else
-                    {
-                        for (int k = 0, j = lane; k < m; k++, j += w)
-                        {
-                            zr[j] = PaddedSample(signal, start + 2 * k) * _window[2 * k];
-                            zi[j] = PaddedSample(signal, start + 2 * k + 1) * _window[2 * k + 1];
-                        }
-                    }
-                }
+                int firstStart = (first + block) * HopLength - pad;
+                bool fast = typeof(TLane) == typeof(VectorLane) && LaneTranspose.IsSupported && NFft % 8 == 0
+                    && block + w <= count && firstStart >= 0 && firstStart + (w - 1) * HopLength + NFft <= signal.Length;
+                if (fast)
+                    LaneTranspose.PackFrames(signal, firstStart, HopLength, _window, NFft, zr, zi);
+                else
+                    PackFrames(signal, first + block, Math.Min(w, count - block), w, pad, zr, zi);
 
                 _plan.ForwardPacked<TLane>(zr, zi, wr, wi, outRe, outIm);
                 int lanes = Math.Min(w, count - block);
+                int done = 0;
+                if (typeof(TLane) == typeof(VectorLane) && LaneTranspose.IsSupported && lanes == w)
+                {
+                    LaneTranspose.UnpackBins(outRe, bins, real[(block * bins)..]);
+                    done = LaneTranspose.UnpackBins(outIm, bins, imag[(block * bins)..]);
+                }
+
                 for (int lane = 0; lane < lanes; lane++)
                 {
                     Span<float> re = real.Slice((block + lane) * bins, bins), im = imag.Slice((block + lane) * bins, bins);
-                    for (int k = 0, j = lane; k < bins; k++, j += w)
+                    for (int k = done, j = done * w + lane; k < bins; k++, j += w)
                     {
                         re[k] = outRe[j];
                         im[k] = outIm[j];
@@ -242,6 +227,40 @@ public sealed class Stft
         finally
         {
             ArrayPool<float>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Portable packing: windows frames [first, first + lanes) into lanes 0.., zero-filling the remaining lanes.</summary>
+    private void PackFrames(ReadOnlySpan<float> signal, int first, int lanes, int w, int pad, Span<float> zr, Span<float> zi)
+    {
+        int m = NFft / 2;
+        for (int lane = 0; lane < w; lane++)
+        {
+            if (lane >= lanes)
+            {
+                for (int k = 0, j = lane; k < m; k++, j += w)
+                    zr[j] = zi[j] = 0;
+                continue;
+            }
+
+            int start = (first + lane) * HopLength - pad;
+            if (start >= 0 && start + NFft <= signal.Length)
+            {
+                ReadOnlySpan<float> x = signal.Slice(start, NFft);
+                for (int k = 0, j = lane; k < m; k++, j += w)
+                {
+                    zr[j] = x[2 * k] * _window[2 * k];
+                    zi[j] = x[2 * k + 1] * _window[2 * k + 1];
+                }
+            }
+            else
+            {
+                for (int k = 0, j = lane; k < m; k++, j += w)
+                {
+                    zr[j] = PaddedSample(signal, start + 2 * k) * _window[2 * k];
+                    zi[j] = PaddedSample(signal, start + 2 * k + 1) * _window[2 * k + 1];
+                }
+            }
         }
     }
 
