@@ -1,0 +1,248 @@
+using Google.Protobuf;
+using OnnxAudio.Training.Export.Proto;
+
+namespace OnnxAudio.Training.Export;
+
+/// <summary>A named value (tensor) in an ONNX graph under construction.</summary>
+public readonly record struct OnnxValue(string Name)
+{
+    public override string ToString() => Name;
+}
+
+/// <summary>
+/// Builds an ONNX graph (opset <see cref="Opset"/>): inputs with symbolic (dynamic) axes, initializers, nodes and
+/// outputs, plus model metadata. The protobuf messages stay inside this class; converters and models speak in
+/// <see cref="OnnxValue"/>s and plain arrays.
+/// </summary>
+public sealed class OnnxGraph
+{
+    /// <summary>The ONNX operator set the exporter targets.</summary>
+    public const int Opset = 17;
+
+    /// <summary>IR version 8 is the one that introduced opset 17.</summary>
+    public const int IrVersion = 8;
+
+    private readonly GraphProto _graph = new();
+    private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _metadata = new(StringComparer.Ordinal);
+    private int _counter;
+
+    public OnnxGraph(string name = "onnxaudio")
+    {
+        _graph.Name = name;
+    }
+
+    /// <summary>Metadata written to the model's <c>metadata_props</c> (task, sample rate, labels, training command, …).</summary>
+    public IDictionary<string, string> Metadata => _metadata;
+
+    /// <summary>Number of nodes added so far.</summary>
+    public int NodeCount => _graph.Node.Count;
+
+    /// <summary>A name not used yet, derived from <paramref name="hint"/>.</summary>
+    public string UniqueName(string hint)
+    {
+        string name = hint;
+        while (!_names.Add(name))
+            name = $"{hint}_{++_counter}";
+        return name;
+    }
+
+    /// <summary>
+    /// Declares a float graph input. Each dimension is a number (fixed) or a string (a named dynamic axis, such as
+    /// "batch" or "time").
+    /// </summary>
+    public OnnxValue AddInput(string name, params object[] dims)
+    {
+        if (!_names.Add(name))
+            throw new ArgumentException($"The name '{name}' is used already.", nameof(name));
+        _graph.Input.Add(ValueInfo(name, dims));
+        return new OnnxValue(name);
+    }
+
+    /// <summary>Declares <paramref name="value"/> a graph output called <paramref name="name"/> with the given dimensions (none: unspecified).</summary>
+    public void AddOutput(OnnxValue value, string name, params object[] dims)
+    {
+        if (value.Name != name)
+        {
+            if (_names.Contains(name))
+                throw new ArgumentException($"The name '{name}' is used already.", nameof(name));
+            AddNode("Identity", [value], [name]);
+        }
+
+        _graph.Output.Add(ValueInfo(name, dims));
+    }
+
+    /// <summary>A float initializer (a constant weight) of the given shape.</summary>
+    public OnnxValue Initializer(string hint, ReadOnlySpan<float> data, params long[] dims)
+    {
+        long count = dims.Aggregate(1L, (a, b) => a * b);
+        if (count != data.Length)
+            throw new ArgumentException($"Initializer '{hint}': {data.Length} values do not fill shape [{string.Join(", ", dims)}].");
+        var tensor = new TensorProto { Name = UniqueName(hint), DataType = (int)TensorProto.Types.DataType.Float };
+        tensor.Dims.AddRange(dims);
+        tensor.RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(data));
+        _graph.Initializer.Add(tensor);
+        return new OnnxValue(tensor.Name);
+    }
+
+    /// <summary>A 1-D int64 initializer, for shapes, axes and indices.</summary>
+    public OnnxValue Int64s(string hint, params long[] values)
+    {
+        var tensor = new TensorProto { Name = UniqueName(hint), DataType = (int)TensorProto.Types.DataType.Int64 };
+        tensor.Dims.Add(values.Length);
+        tensor.Int64Data.AddRange(values);
+        _graph.Initializer.Add(tensor);
+        return new OnnxValue(tensor.Name);
+    }
+
+    /// <summary>A float scalar initializer.</summary>
+    public OnnxValue Scalar(string hint, float value) => Initializer(hint, [value]);
+
+    /// <summary>
+    /// Adds a node. Attributes are (name, value) pairs whose values are long, int, float, string, long[], int[] or float[].
+    /// Returns the outputs, named after <paramref name="outputHints"/>.
+    /// </summary>
+    public OnnxValue[] AddNode(string opType, OnnxValue[] inputs, string[] outputHints, params (string Name, object Value)[] attributes)
+    {
+        var node = new NodeProto { OpType = opType, Name = UniqueName($"{opType}_node") };
+        node.Input.AddRange(inputs.Select(i => i.Name));
+        var outputs = new OnnxValue[outputHints.Length];
+        for (int i = 0; i < outputHints.Length; i++)
+        {
+            // An empty hint is an omitted optional output.
+            string name = outputHints[i].Length == 0 ? "" : UniqueName(outputHints[i]);
+            node.Output.Add(name);
+            outputs[i] = new OnnxValue(name);
+        }
+
+        foreach (var (name, value) in attributes)
+            node.Attribute.Add(Attribute(name, value));
+        _graph.Node.Add(node);
+        return outputs;
+    }
+
+    /// <summary>Adds a single-output node; the output is named after the op.</summary>
+    public OnnxValue Op(string opType, OnnxValue[] inputs, params (string Name, object Value)[] attributes) =>
+        AddNode(opType, inputs, [opType.ToLowerInvariant()], attributes)[0];
+
+    public OnnxValue Add(OnnxValue a, OnnxValue b) => Op("Add", [a, b]);
+
+    public OnnxValue Sub(OnnxValue a, OnnxValue b) => Op("Sub", [a, b]);
+
+    public OnnxValue Mul(OnnxValue a, OnnxValue b) => Op("Mul", [a, b]);
+
+    public OnnxValue Div(OnnxValue a, OnnxValue b) => Op("Div", [a, b]);
+
+    public OnnxValue MatMul(OnnxValue a, OnnxValue b) => Op("MatMul", [a, b]);
+
+    public OnnxValue Relu(OnnxValue x) => Op("Relu", [x]);
+
+    public OnnxValue Sigmoid(OnnxValue x) => Op("Sigmoid", [x]);
+
+    public OnnxValue Tanh(OnnxValue x) => Op("Tanh", [x]);
+
+    public OnnxValue Identity(OnnxValue x) => Op("Identity", [x]);
+
+    public OnnxValue Transpose(OnnxValue x, params long[] perm) => Op("Transpose", [x], ("perm", perm));
+
+    public OnnxValue Reshape(OnnxValue x, params long[] shape) => Op("Reshape", [x, Int64s("shape", shape)]);
+
+    public OnnxValue Concat(long axis, params OnnxValue[] values) => Op("Concat", values, ("axis", axis));
+
+    public OnnxValue Unsqueeze(OnnxValue x, params long[] axes) => Op("Unsqueeze", [x, Int64s("axes", axes)]);
+
+    public OnnxValue Squeeze(OnnxValue x, params long[] axes) => Op("Squeeze", [x, Int64s("axes", axes)]);
+
+    public OnnxValue Softmax(OnnxValue x, long axis = -1) => Op("Softmax", [x], ("axis", axis));
+
+    public OnnxValue ReduceMean(OnnxValue x, long[] axes, bool keepDims) =>
+        Op("ReduceMean", [x], ("axes", axes), ("keepdims", keepDims ? 1L : 0L));
+
+    public OnnxValue Shape(OnnxValue x) => Op("Shape", [x]);
+
+    /// <summary>Elements [start, end) along each axis (negative indices count from the end; long.MaxValue means "to the end").</summary>
+    public OnnxValue Slice(OnnxValue x, long[] starts, long[] ends, long[] axes, long[]? steps = null) =>
+        steps is null
+            ? Op("Slice", [x, Int64s("starts", starts), Int64s("ends", ends), Int64s("axes", axes)])
+            : Op("Slice", [x, Int64s("starts", starts), Int64s("ends", ends), Int64s("axes", axes), Int64s("steps", steps)]);
+
+    /// <summary>The serialized model.</summary>
+    public byte[] ToBytes(string producerVersion = "0.1.0") => ToModel(producerVersion).ToByteArray();
+
+    /// <summary>Writes the model to <paramref name="path"/> atomically (temporary file, then rename).</summary>
+    public void Save(string path, string producerVersion = "0.1.0")
+    {
+        string full = Path.GetFullPath(path);
+        string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            File.WriteAllBytes(temp, ToBytes(producerVersion));
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp))
+                File.Delete(temp);
+        }
+    }
+
+    internal ModelProto ToModel(string producerVersion)
+    {
+        var model = new ModelProto
+        {
+            IrVersion = IrVersion,
+            ProducerName = "OnnxAudio",
+            ProducerVersion = producerVersion,
+            Domain = "org.onnxaudio",
+            Graph = _graph.Clone(),
+        };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
+        foreach (var (key, value) in _metadata.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+        return model;
+    }
+
+    private static ValueInfoProto ValueInfo(string name, object[] dims)
+    {
+        // No dimensions given: the rank is left unspecified (ONNX Runtime infers it).
+        if (dims.Length == 0)
+            return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float } } };
+        var shape = new TensorShapeProto();
+        foreach (object d in dims)
+        {
+            shape.Dim.Add(d switch
+            {
+                string symbol => new TensorShapeProto.Types.Dimension { DimParam = symbol },
+                int i => new TensorShapeProto.Types.Dimension { DimValue = i },
+                long l => new TensorShapeProto.Types.Dimension { DimValue = l },
+                _ => throw new ArgumentException($"A dimension must be a number or a name, not {d.GetType().Name}."),
+            });
+        }
+
+        return new ValueInfoProto
+        {
+            Name = name,
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape } },
+        };
+    }
+
+    private static AttributeProto Attribute(string name, object value)
+    {
+        var a = new AttributeProto { Name = name };
+        switch (value)
+        {
+            case long l: a.Type = AttributeProto.Types.AttributeType.Int; a.I = l; break;
+            case int i: a.Type = AttributeProto.Types.AttributeType.Int; a.I = i; break;
+            case float f: a.Type = AttributeProto.Types.AttributeType.Float; a.F = f; break;
+            case double d: a.Type = AttributeProto.Types.AttributeType.Float; a.F = (float)d; break;
+            case string s: a.Type = AttributeProto.Types.AttributeType.String; a.S = ByteString.CopyFromUtf8(s); break;
+            case long[] ls: a.Type = AttributeProto.Types.AttributeType.Ints; a.Ints.AddRange(ls); break;
+            case int[] ints: a.Type = AttributeProto.Types.AttributeType.Ints; a.Ints.AddRange(ints.Select(x => (long)x)); break;
+            case float[] fs: a.Type = AttributeProto.Types.AttributeType.Floats; a.Floats.AddRange(fs); break;
+            case string[] ss: a.Type = AttributeProto.Types.AttributeType.Strings; a.Strings.AddRange(ss.Select(ByteString.CopyFromUtf8)); break;
+            default: throw new ArgumentException($"Attribute '{name}': unsupported value type {value.GetType().Name}.");
+        }
+
+        return a;
+    }
+}
