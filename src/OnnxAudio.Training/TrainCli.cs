@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Globalization;
+using OnnxAudio.Training.Training;
 using TorchSharp;
 
 namespace OnnxAudio.Training;
@@ -10,6 +12,7 @@ internal static class TrainCli
     {
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Show details, and the stack trace of an error", Recursive = true };
         var root = new RootCommand("onnxaudio-train: train OnnxAudio models in TorchSharp and export them to ONNX.") { verbose };
+        var outDir = new Option<string>("--out", "-o") { Description = "Run folder: settings, checkpoints, logs, plots", Required = true };
 
         var environment = new Command("env", "Check that TorchSharp and libtorch load here, and print what they report");
         environment.SetAction(_ =>
@@ -17,15 +20,80 @@ internal static class TrainCli
             using var probe = torch.ones(2, 2);
             stdout.WriteLine($"TorchSharp {typeof(torch).Assembly.GetName().Version}, libtorch loaded, {torch.get_num_threads()} threads");
             stdout.WriteLine($"CUDA available: {torch.cuda.is_available()}");
+            stdout.WriteLine($"{TorchEnvironment.OneDnnIsaVariable}={Environment.GetEnvironmentVariable(TorchEnvironment.OneDnnIsaVariable)}");
             stdout.WriteLine($"check: ones(2,2).sum() = {probe.sum().item<float>()}");
             return 0;
         });
-        root.Subcommands.Add(environment);
 
-        ParseResult parse = root.Parse(args);
-        if (parse.Errors.Count > 0)
+        var task = new Option<string>("--task", "-t") { Description = $"What to train ({TaskCatalog.Describe()})", Required = true };
+        var steps = new Option<int>("--steps") { Description = "Optimizer steps", DefaultValueFactory = _ => 1000 };
+        var batch = new Option<int>("--batch-size") { Description = "Examples per batch", DefaultValueFactory = _ => 16 };
+        var lr = new Option<double>("--lr") { Description = "Peak learning rate (AdamW)", DefaultValueFactory = _ => 1e-3 };
+        var seed = new Option<int>("--seed") { Description = "Seed of weights and data order", DefaultValueFactory = _ => 1 };
+        var evalEvery = new Option<int>("--eval-every") { Description = "Evaluate every N steps", DefaultValueFactory = _ => 200 };
+        var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Checkpoint every N steps", DefaultValueFactory = _ => 200 };
+        var timeLimit = new Option<double?>("--time-limit-minutes") { Description = "Pause with a checkpoint after this long (continue with 'resume')" };
+        var train = new Command("train", "Train a model from scratch into a run folder") { task, outDir, steps, batch, lr, seed, evalEvery, checkpointEvery, timeLimit };
+        train.SetAction(parse =>
         {
-            foreach (var error in parse.Errors)
+            var options = new TrainingOptions
+            {
+                Steps = parse.GetValue(steps), BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr),
+                Seed = parse.GetValue(seed), EvaluateEvery = parse.GetValue(evalEvery), CheckpointEvery = parse.GetValue(checkpointEvery),
+                WarmupSteps = Math.Min(50, parse.GetValue(steps) / 10), OutputDirectory = parse.GetValue(outDir)!,
+            };
+            string command = "onnxaudio-train " + string.Join(' ', args);
+            var settings = new RunSettings { Task = parse.GetValue(task)!, Command = command, Options = options };
+            using ITrainingRun run = TaskCatalog.Create(settings.Task, options);
+            settings.Save(options.OutputDirectory);
+            Report(stdout, run.Train(resume: false, stdout, Minutes(parse.GetValue(timeLimit))));
+            return 0;
+        });
+
+        var moreSteps = new Option<int?>("--steps") { Description = "Raise the run's total steps" };
+        var resume = new Command("resume", "Continue a run from its last checkpoint") { outDir, moreSteps, timeLimit };
+        resume.SetAction(parse =>
+        {
+            RunSettings settings = RunSettings.Load(parse.GetValue(outDir)!);
+            TrainingOptions options = WithFolder(settings.Options, parse.GetValue(outDir)!, parse.GetValue(moreSteps));
+            using ITrainingRun run = TaskCatalog.Create(settings.Task, options);
+            Report(stdout, run.Train(resume: true, stdout, Minutes(parse.GetValue(timeLimit))));
+            return 0;
+        });
+
+        var evaluate = new Command("evaluate", "Measure a run's checkpoint on held-out data") { outDir };
+        evaluate.SetAction(parse =>
+        {
+            RunSettings settings = RunSettings.Load(parse.GetValue(outDir)!);
+            using ITrainingRun run = TaskCatalog.Create(settings.Task, WithFolder(settings.Options, parse.GetValue(outDir)!, null));
+            foreach (var (name, value) in run.EvaluateCheckpoint())
+                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: {value:0.####}"));
+            return 0;
+        });
+
+        var model = new Option<string>("--model", "-m") { Description = "ONNX file to write", Required = true };
+        var export = new Command("export", "Export a run's checkpoint to ONNX, with its metadata") { outDir, model };
+        export.SetAction(parse =>
+        {
+            string folder = parse.GetValue(outDir)!;
+            RunSettings settings = RunSettings.Load(folder);
+            using ITrainingRun run = TaskCatalog.Create(settings.Task, WithFolder(settings.Options, folder, null));
+            TrainingRecord record = run.ExportCheckpoint(parse.GetValue(model)!, settings.Command);
+            stdout.WriteLine($"{parse.GetValue(model)}: {record.Task} model after {record.Steps} steps; " +
+                string.Join(", ", record.Metrics.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value:0.####}"))));
+            return 0;
+        });
+
+        root.Subcommands.Add(environment);
+        root.Subcommands.Add(train);
+        root.Subcommands.Add(resume);
+        root.Subcommands.Add(evaluate);
+        root.Subcommands.Add(export);
+
+        ParseResult parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors)
                 stderr.WriteLine($"onnxaudio-train: {error.Message}");
             stderr.WriteLine("Run 'onnxaudio-train --help' for usage.");
             return 2;
@@ -33,14 +101,27 @@ internal static class TrainCli
 
         try
         {
-            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+            return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
         catch (Exception e) when (e is OnnxAudioException or IOException or UnauthorizedAccessException)
         {
             stderr.WriteLine($"onnxaudio-train: {e.Message.ReplaceLineEndings(" ")}");
-            if (parse.GetValue(verbose))
+            if (parsed.GetValue(verbose))
                 stderr.WriteLine(e);
             return 1;
         }
     }
+
+    private static TimeSpan? Minutes(double? minutes) => minutes is double m ? TimeSpan.FromMinutes(m) : null;
+
+    private static TrainingOptions WithFolder(TrainingOptions o, string folder, int? steps) => new()
+    {
+        Steps = steps ?? o.Steps, BatchSize = o.BatchSize, LearningRate = o.LearningRate, WeightDecay = o.WeightDecay,
+        WarmupSteps = o.WarmupSteps, FinalLearningRateFraction = o.FinalLearningRateFraction, GradientClipNorm = o.GradientClipNorm,
+        EvaluateEvery = o.EvaluateEvery, CheckpointEvery = o.CheckpointEvery, Seed = o.Seed, OutputDirectory = folder,
+    };
+
+    private static void Report(TextWriter stdout, TrainingResult result) =>
+        stdout.WriteLine(FormattableString.Invariant(
+            $"Trained {result.Steps} steps in {result.Seconds:0.0} s; {string.Join(", ", result.Metrics.Select(m => FormattableString.Invariant($"{m.Key} {m.Value:0.####}")))}; checkpoint in {result.CheckpointFolder}"));
 }

@@ -1,0 +1,59 @@
+using System.Text.Json;
+using TorchSharp;
+
+namespace OnnxAudio.Training.Training;
+
+/// <summary>
+/// A resumable checkpoint: model weights, optimizer state (AdamW moments) and <see cref="CheckpointState"/>, in one
+/// folder. Written to a sibling temporary folder first and swapped in, so an interrupted save never destroys the
+/// previous checkpoint.
+/// </summary>
+public static class Checkpoint
+{
+    private const string ModelFile = "model.bin", OptimizerFile = "optimizer.bin", StateFile = "state.json";
+
+    public static bool Exists(string folder) => File.Exists(Path.Combine(folder, StateFile));
+
+    public static void Save(string folder, torch.nn.Module model, torch.optim.Optimizer optimizer, CheckpointState state)
+    {
+        string full = Path.GetFullPath(folder);
+        string temp = full + ".saving", old = full + ".old";
+        if (Directory.Exists(temp))
+            Directory.Delete(temp, recursive: true);
+        Directory.CreateDirectory(temp);
+        model.save(Path.Combine(temp, ModelFile));
+        ((TorchSharp.Modules.OptimizerHelper)optimizer).save_state_dict(Path.Combine(temp, OptimizerFile));
+        File.WriteAllText(Path.Combine(temp, StateFile), JsonSerializer.Serialize(state, new JsonSerializerOptions { WriteIndented = true }));
+        if (Directory.Exists(old))
+            Directory.Delete(old, recursive: true);
+        if (Directory.Exists(full))
+            Directory.Move(full, old);
+        Directory.Move(temp, full);
+        if (Directory.Exists(old))
+            Directory.Delete(old, recursive: true);
+    }
+
+    /// <summary>Loads only the model weights (for evaluation and export) and returns the saved state.</summary>
+    public static CheckpointState LoadModel(string folder, torch.nn.Module model)
+    {
+        string statePath = Path.Combine(folder, StateFile);
+        if (!File.Exists(statePath))
+            throw new OnnxAudioException($"{folder}: no checkpoint there ({StateFile} is missing); train first");
+        CheckpointState state = JsonSerializer.Deserialize<CheckpointState>(File.ReadAllText(statePath))
+            ?? throw new OnnxAudioException($"{statePath}: unreadable checkpoint state");
+        model.load(Path.Combine(folder, ModelFile));
+        return state;
+    }
+
+    public static CheckpointState Load(string folder, torch.nn.Module model, torch.optim.Optimizer optimizer)
+    {
+        string statePath = Path.Combine(folder, StateFile);
+        if (!File.Exists(statePath))
+            throw new OnnxAudioException($"{folder}: no checkpoint to resume from ({StateFile} is missing)");
+        CheckpointState state = JsonSerializer.Deserialize<CheckpointState>(File.ReadAllText(statePath))
+            ?? throw new OnnxAudioException($"{statePath}: unreadable checkpoint state");
+        model.load(Path.Combine(folder, ModelFile));
+        ((TorchSharp.Modules.OptimizerHelper)optimizer).load_state_dict(Path.Combine(folder, OptimizerFile));
+        return state;
+    }
+}

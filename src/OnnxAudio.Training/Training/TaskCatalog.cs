@@ -1,0 +1,22 @@
+using OnnxAudio.Training.Recognition;
+
+namespace OnnxAudio.Training.Training;
+
+/// <summary>The tasks <c>onnxaudio-train</c> knows, by name.</summary>
+public static class TaskCatalog
+{
+    private static readonly Dictionary<string, (string Description, Func<TrainingOptions, ITrainingRun> Create)> Tasks = new(StringComparer.Ordinal)
+    {
+        [ToneClassificationTask.TaskName] = ("synthetic sound classes in noise (pipeline smoke test)",
+            o => new TrainingRun<ToneBatch>(new ToneClassificationTask(o), o)),
+    };
+
+    public static IReadOnlyCollection<string> Names => Tasks.Keys;
+
+    public static string Describe() => string.Join("; ", Tasks.Select(t => $"{t.Key}: {t.Value.Description}"));
+
+    public static ITrainingRun Create(string task, TrainingOptions options) =>
+        Tasks.TryGetValue(task, out var entry)
+            ? entry.Create(options)
+            : throw new OnnxAudioException($"unknown task '{task}' (known: {string.Join(", ", Tasks.Keys)})");
+}

@@ -1,0 +1,41 @@
+namespace OnnxAudio.Training.Training;
+
+/// <summary>Settings of a training run; stored in the checkpoint so a resumed run continues with the same ones.</summary>
+public sealed class TrainingOptions
+{
+    /// <summary>Optimizer steps in the whole run.</summary>
+    public int Steps { get; init; } = 1000;
+
+    public int BatchSize { get; init; } = 16;
+
+    /// <summary>Peak learning rate of AdamW.</summary>
+    public double LearningRate { get; init; } = 1e-3;
+
+    public double WeightDecay { get; init; } = 1e-2;
+
+    /// <summary>Linear warm-up steps before the cosine decay.</summary>
+    public int WarmupSteps { get; init; } = 50;
+
+    /// <summary>The learning rate decays to this fraction of its peak at the last step.</summary>
+    public double FinalLearningRateFraction { get; init; } = 0.05;
+
+    /// <summary>Clip the global gradient norm to this value; 0 turns clipping off.</summary>
+    public double GradientClipNorm { get; init; } = 1.0;
+
+    /// <summary>Evaluate on held-out data every this many steps (and at the end); 0: only at the end.</summary>
+    public int EvaluateEvery { get; init; } = 200;
+
+    /// <summary>Save a resumable checkpoint every this many steps (and at the end).</summary>
+    public int CheckpointEvery { get; init; } = 200;
+
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Folder for checkpoints, logs, plots and the exported model.</summary>
+    public string OutputDirectory { get; init; } = "runs/default";
+
+    internal void Validate()
+    {
+        if (Steps < 1 || BatchSize < 1 || LearningRate <= 0 || WarmupSteps < 0 || CheckpointEvery < 0 || EvaluateEvery < 0)
+            throw new OnnxAudioException("Training options out of range: steps, batch size and learning rate must be positive.");
+    }
+}

@@ -1,0 +1,54 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace OnnxAudio.Training.Training;
+
+/// <summary>A task bound to its run folder, without the task's batch type showing: what the command line drives.</summary>
+public interface ITrainingRun : IDisposable
+{
+    TrainingResult Train(bool resume, TextWriter log, TimeSpan? timeLimit = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Held-out metrics of the checkpoint's weights.</summary>
+    IReadOnlyDictionary<string, double> EvaluateCheckpoint();
+
+    /// <summary>Exports the checkpoint's weights to ONNX; returns the record written into its metadata.</summary>
+    TrainingRecord ExportCheckpoint(string onnxPath, string command);
+}
+
+public sealed class TrainingRun<TBatch>(ITrainingTask<TBatch> task, TrainingOptions options) : ITrainingRun
+{
+    private string CheckpointFolder => Path.Combine(options.OutputDirectory, "checkpoint");
+
+    public TrainingResult Train(bool resume, TextWriter log, TimeSpan? timeLimit = null, CancellationToken cancellationToken = default) =>
+        new Trainer<TBatch>(task, options, log).Run(resume, cancellationToken, timeLimit: timeLimit);
+
+    public IReadOnlyDictionary<string, double> EvaluateCheckpoint()
+    {
+        Checkpoint.LoadModel(CheckpointFolder, task.Model);
+        task.Model.eval();
+        using var noGrad = no_grad();
+        return task.Evaluate();
+    }
+
+    public TrainingRecord ExportCheckpoint(string onnxPath, string command)
+    {
+        CheckpointState state = Checkpoint.LoadModel(CheckpointFolder, task.Model);
+        task.Model.eval();
+        IReadOnlyDictionary<string, double> metrics;
+        using (no_grad())
+            metrics = task.Evaluate();
+        var record = new TrainingRecord
+        {
+            Task = task.Name,
+            Command = command,
+            Seed = state.Seed,
+            Steps = state.Step,
+            TrainingSeconds = state.ElapsedSeconds,
+            Metrics = metrics,
+        };
+        task.Export(onnxPath, record);
+        return record;
+    }
+
+    public void Dispose() => task.Dispose();
+}
