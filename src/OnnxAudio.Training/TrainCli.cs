@@ -84,6 +84,7 @@ internal static class TrainCli
             return 0;
         });
 
+        root.Subcommands.Add(DataCommand.Create(stdout));
         root.Subcommands.Add(environment);
         root.Subcommands.Add(train);
         root.Subcommands.Add(resume);

@@ -47,7 +47,7 @@ public sealed class DataLoader<TExample, TBatch> : IBatchSource<TBatch>
     {
         int[] order = Enumerable.Range(0, _dataset.Count).ToArray();
         if (Shuffle)
-            new Random(HashCode.Combine(Seed, epoch, 0x5EED)).Shuffle(order);
+            new Random(StableHash.Combine(Seed, epoch, 0x5EED)).Shuffle(order);
         return order;
     }
 
@@ -135,7 +135,7 @@ public sealed class DataLoader<TExample, TBatch> : IBatchSource<TBatch>
         int end = Math.Min(start + BatchSize, order.Length);
         var examples = new List<TExample>(end - start);
         for (int i = start; i < end; i++)
-            examples.Add(_dataset.Get(order[i], new Random(HashCode.Combine(Seed, epoch, order[i]))));
+            examples.Add(_dataset.Get(order[i], new Random(StableHash.Combine(Seed, epoch, order[i]))));
         return _collate(examples);
     }
 }

@@ -33,7 +33,7 @@ public sealed class ToneDataset : IDataset<ToneExample>
     public ToneExample Get(int index, Random random)
     {
         // The content depends on (dataset seed, index) only; the loader's random is not needed here.
-        var r = new Random(HashCode.Combine(_seed, index));
+        var r = new Random(StableHash.Combine(_seed, index));
         int label = r.Next(Labels.Length);
         float[] clip = Synthesize(label, r);
         int frames = Features.FrameCount(clip.Length);

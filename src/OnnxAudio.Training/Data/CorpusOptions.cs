@@ -1,0 +1,38 @@
+namespace OnnxAudio.Training.Data;
+
+/// <summary>Settings shared by the corpus generators.</summary>
+public sealed class CorpusOptions
+{
+    public required string OutputDirectory { get; init; }
+
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Use at most this many voices (null: every distinct voice espeak-ng has).</summary>
+    public int? MaxVoices { get; init; }
+
+    /// <summary>Explicit voices instead of the catalog (tests use a few).</summary>
+    public IReadOnlyList<string>? Voices { get; init; }
+
+    /// <summary>Keyword spotting: utterances of each keyword per voice, at varied speed and pitch.</summary>
+    public int RepetitionsPerWord { get; init; } = 3;
+
+    /// <summary>Keyword spotting: "unknown" words and noise-only clips per voice.</summary>
+    public int UnknownPerVoice { get; init; } = 12;
+
+    public int SilencePerVoice { get; init; } = 4;
+
+    /// <summary>Denoising and codec corpora: sentences per voice.</summary>
+    public int SentencesPerVoice { get; init; } = 20;
+
+    public double MinSnrDb { get; init; } = -5;
+
+    public double MaxSnrDb { get; init; } = 20;
+
+    /// <summary>A folder of the user's noise recordings, mixed in as <see cref="NoiseType.File"/> (split by file).</summary>
+    public string? NoiseFolder { get; init; }
+
+    /// <summary>Probability of each optional degradation of a noisy file (gain, clipping, band limit, reverberation).</summary>
+    public double DegradationProbability { get; init; } = 0.15;
+
+    public int Parallelism { get; init; } = Environment.ProcessorCount;
+}

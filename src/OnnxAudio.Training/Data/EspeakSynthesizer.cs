@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using OnnxAudio.Audio;
+
+namespace OnnxAudio.Training.Data;
+
+/// <summary>
+/// Speech from espeak-ng (Debian package <c>espeak-ng</c>): text in a given voice, speed and pitch, returned as 16 kHz
+/// mono samples (espeak-ng renders 22.05 kHz; the runtime's resampler converts). Thread-safe; each call runs one process.
+/// </summary>
+public sealed class EspeakSynthesizer
+{
+    public const int SampleRate = 16000;
+
+    private readonly string _executable;
+
+    private EspeakSynthesizer(string executable)
+    {
+        _executable = executable;
+    }
+
+    /// <summary>Finds espeak-ng on PATH, or throws an error naming the package to install.</summary>
+    public static EspeakSynthesizer Find()
+    {
+        string? path = (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(d => Path.Combine(d, "espeak-ng"))
+            .FirstOrDefault(File.Exists);
+        return path is null
+            ? throw new ExternalToolMissingException("espeak-ng", "Generating speech", "install the Debian/Ubuntu package 'espeak-ng'")
+            : new EspeakSynthesizer(path);
+    }
+
+    /// <summary>Speaks <paramref name="text"/>; <paramref name="wordsPerMinute"/> 80–450, <paramref name="pitch"/> 0–99.</summary>
+    public float[] Speak(string text, string voice, int wordsPerMinute = 160, int pitch = 50)
+    {
+        string temp = Path.Combine(Path.GetTempPath(), $"onnxaudio-espeak-{Guid.NewGuid():N}.wav");
+        try
+        {
+            var start = new ProcessStartInfo(_executable) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+            foreach (string arg in new[] { "-v", voice, "-s", wordsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                         "-p", pitch.ToString(System.Globalization.CultureInfo.InvariantCulture), "-w", temp, "--", text })
+                start.ArgumentList.Add(arg);
+            using var process = Process.Start(start) ?? throw new OnnxAudioException("espeak-ng could not be started");
+            string error = process.StandardError.ReadToEnd();
+            process.StandardOutput.ReadToEnd();
+            if (!process.WaitForExit(60_000))
+            {
+                process.Kill(entireProcessTree: true);
+                throw new OnnxAudioException($"espeak-ng did not finish speaking '{text}' in 60 s");
+            }
+
+            if (process.ExitCode != 0 || !File.Exists(temp))
+                throw new OnnxAudioException($"espeak-ng failed for voice '{voice}' (exit {process.ExitCode}): {error.Trim()}");
+            return AudioFile.ReadMono(temp, SampleRate);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
+    /// <summary>The variant names installed with espeak-ng (its <c>voices/!v</c> folder), sorted.</summary>
+    public IReadOnlyList<string> Variants()
+    {
+        foreach (string root in new[] { "/usr/lib/x86_64-linux-gnu/espeak-ng-data", "/usr/lib/aarch64-linux-gnu/espeak-ng-data", "/usr/share/espeak-ng-data", "/usr/local/share/espeak-ng-data" })
+        {
+            string folder = Path.Combine(root, "voices", "!v");
+            if (Directory.Exists(folder))
+                return Directory.GetFiles(folder).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToArray();
+        }
+
+        return [];
+    }
+}

@@ -1,0 +1,35 @@
+using System.Text.Json.Serialization;
+
+namespace OnnxAudio.Training.Data;
+
+/// <summary>One generated file, as a line of the corpus's manifest.jsonl.</summary>
+public sealed class ManifestEntry
+{
+    /// <summary>Path relative to the corpus folder, with '/' separators.</summary>
+    [JsonPropertyName("path")] public string Path { get; set; } = "";
+
+    [JsonPropertyName("split")] public string Split { get; set; } = "";
+
+    [JsonPropertyName("label")] public string? Label { get; set; }
+
+    [JsonPropertyName("text")] public string? Text { get; set; }
+
+    [JsonPropertyName("voice")] public string? Voice { get; set; }
+
+    [JsonPropertyName("words_per_minute")] public int? WordsPerMinute { get; set; }
+
+    [JsonPropertyName("pitch")] public int? Pitch { get; set; }
+
+    [JsonPropertyName("noise_type")] public string? NoiseType { get; set; }
+
+    [JsonPropertyName("noise_source")] public string? NoiseSource { get; set; }
+
+    [JsonPropertyName("snr_db")] public double? SnrDb { get; set; }
+
+    /// <summary>For noisy files: the clean reference.</summary>
+    [JsonPropertyName("clean_path")] public string? CleanPath { get; set; }
+
+    [JsonPropertyName("degradations")] public List<string>? Degradations { get; set; }
+
+    [JsonPropertyName("duration_s")] public double DurationSeconds { get; set; }
+}

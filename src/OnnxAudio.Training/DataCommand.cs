@@ -1,0 +1,85 @@
+using System.CommandLine;
+using System.Globalization;
+using OnnxAudio.Training.Data;
+using Spectre.Console;
+
+namespace OnnxAudio.Training;
+
+/// <summary><c>onnxaudio-train data kws|denoise|codec</c>: generate a corpus with espeak-ng speech and noise.</summary>
+internal static class DataCommand
+{
+    public static Command Create(TextWriter stdout)
+    {
+        var data = new Command("data", "Generate training corpora from espeak-ng speech and synthetic or user noise");
+        foreach (var (name, description) in new[]
+                 {
+                     ("kws", "Keyword spotting: 1 s clips per word (Speech Commands layout) with validation/testing lists"),
+                     ("denoise", "Denoising: paired clean/noisy sentences at random SNRs, with optional damage"),
+                     ("codec", "Codec training: clean sentences in flat folders per split"),
+                 })
+        {
+            var outDir = new Option<string>("--out", "-o") { Description = "Corpus folder", Required = true };
+            var seed = new Option<int>("--seed") { Description = "Seed: the same seed writes the same files", DefaultValueFactory = _ => 1 };
+            var maxVoices = new Option<int?>("--max-voices") { Description = "Use at most this many voices (default: all distinct ones)" };
+            var repetitions = new Option<int>("--repetitions") { Description = "kws: utterances per keyword and voice", DefaultValueFactory = _ => 3 };
+            var sentences = new Option<int>("--sentences-per-voice") { Description = "denoise/codec: sentences per voice", DefaultValueFactory = _ => 20 };
+            var noiseFolder = new Option<string?>("--noise-folder") { Description = "denoise: a folder of your noise recordings to mix in" };
+            var snrMin = new Option<double>("--snr-min") { Description = "denoise: lowest SNR in dB", DefaultValueFactory = _ => -5 };
+            var snrMax = new Option<double>("--snr-max") { Description = "denoise: highest SNR in dB", DefaultValueFactory = _ => 20 };
+            var command = new Command(name, description) { outDir, seed, maxVoices, repetitions, sentences, noiseFolder, snrMin, snrMax };
+            string kind = name;
+            command.SetAction((parse, cancellationToken) =>
+            {
+                var options = new CorpusOptions
+                {
+                    OutputDirectory = parse.GetValue(outDir)!, Seed = parse.GetValue(seed), MaxVoices = parse.GetValue(maxVoices),
+                    RepetitionsPerWord = parse.GetValue(repetitions), SentencesPerVoice = parse.GetValue(sentences),
+                    NoiseFolder = parse.GetValue(noiseFolder), MinSnrDb = parse.GetValue(snrMin), MaxSnrDb = parse.GetValue(snrMax),
+                };
+                var espeak = EspeakSynthesizer.Find();
+                stdout.WriteLine("Finding distinct espeak-ng voices…");
+                var generator = new CorpusGenerator(espeak, options);
+                stdout.WriteLine($"{generator.Voices.Count} voices: " + string.Join(", ",
+                    Enum.GetValues<Split>().Select(s => $"{generator.Voices.Count(v => generator.SplitOf(v) == s)} {CorpusGenerator.Name(s)}")));
+                IReadOnlyList<ManifestEntry> entries = WithProgress(stdout, kind, progress => kind switch
+                {
+                    "kws" => generator.GenerateKeywordSpotting(progress, cancellationToken),
+                    "denoise" => generator.GenerateDenoising(progress, cancellationToken),
+                    _ => generator.GenerateCodec(progress, cancellationToken),
+                });
+                double hours = entries.Sum(e => e.DurationSeconds) / 3600;
+                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{entries.Count} files ({hours:0.00} h) in {options.OutputDirectory}; manifest: {Path.Combine(options.OutputDirectory, Manifest.FileName)}"));
+                return Task.FromResult(0);
+            });
+            data.Subcommands.Add(command);
+        }
+
+        return data;
+    }
+
+    private static IReadOnlyList<ManifestEntry> WithProgress(TextWriter stdout, string kind, Func<IProgress<int>, IReadOnlyList<ManifestEntry>> run)
+    {
+        if (!Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive && ReferenceEquals(stdout, Console.Out))
+        {
+            IReadOnlyList<ManifestEntry> result = [];
+            AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new SpinnerColumn(), new ElapsedTimeColumn()).Start(ctx =>
+            {
+                var task = ctx.AddTask($"generating {kind}");
+                task.IsIndeterminate = true;
+                result = run(new Progress<int>(n => task.Description = $"generating {kind}: {n} files"));
+            });
+            return result;
+        }
+
+        var last = DateTime.UtcNow;
+        return run(new Progress<int>(n =>
+        {
+            if ((DateTime.UtcNow - last).TotalSeconds >= 5)
+            {
+                last = DateTime.UtcNow;
+                stdout.WriteLine($"{n} files…");
+            }
+        }));
+    }
+}
