@@ -4,9 +4,9 @@ namespace OnnxAudio.Training.Data;
 
 /// <summary>
 /// The distinct English voices espeak-ng can produce without MBROLA, and their assignment to train / validation / test
-/// so that no voice is in two splits. A variant only takes effect on the plain 'en' and 'en-us' voices (on a dialect
-/// voice such as 'en-gb+f3' espeak-ng silently ignores it), so those two carry the variants. Candidates that sound
-/// identical to an earlier one (same samples for a probe phrase) are dropped.
+/// so that no voice is in two splits. Candidates are the base voices and every base voice with every installed variant;
+/// since espeak-ng silently ignores some combinations ('en-gb+f3' sounds exactly like 'en-gb', which is 'en'), each
+/// candidate speaks a probe phrase and any that sounds identical to an earlier one is dropped.
 /// </summary>
 public sealed class VoiceCatalog
 {
@@ -19,15 +19,15 @@ public sealed class VoiceCatalog
 
     public IReadOnlyList<string> Voices { get; }
 
-    /// <summary>Builds the catalog: base voices plus en/en-us with each installed variant, deduplicated by sound.</summary>
+    /// <summary>Builds the catalog: base voices and their variants, deduplicated by sound.</summary>
     public static VoiceCatalog Build(EspeakSynthesizer espeak, int? maxVoices = null)
     {
         var candidates = new List<string>(BaseVoices);
         foreach (string variant in espeak.Variants())
-            foreach (string voice in new[] { "en", "en-us" })
+            foreach (string voice in BaseVoices)
                 candidates.Add($"{voice}+{variant}");
         if (maxVoices is int m)
-            candidates = candidates.Take(m * 2).ToList();
+            candidates = candidates.Take(m * 3).ToList();
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var distinct = new List<string>();
