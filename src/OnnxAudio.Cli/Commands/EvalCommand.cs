@@ -1,0 +1,287 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using OnnxAudio.Audio;
+using OnnxAudio.Evaluation;
+
+namespace OnnxAudio.Cli.Commands;
+
+/// <summary>
+/// <c>onnxaudio eval</c>: scores outputs against references with the evaluation toolkit. <c>pairs</c> compares
+/// folders of reference and processed (denoised, decoded) audio; <c>manifest</c> does the same for a generated
+/// corpus's pairs; <c>classify</c> scores recognition predictions (JSON lines) against labels given by folder names.
+/// </summary>
+internal static class EvalCommand
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static Command Create(CliContext context)
+    {
+        var eval = new Command("eval", "Measure quality: waveform metrics of processed audio, or recognition accuracy");
+        eval.Subcommands.Add(Pairs(context));
+        eval.Subcommands.Add(ManifestPairs(context));
+        eval.Subcommands.Add(Classify(context));
+        return eval;
+    }
+
+    private static Command Pairs(CliContext context)
+    {
+        var reference = new Option<string>("--reference") { Description = "Clean or original audio (file or folder)", Required = true };
+        var estimate = new Option<string>("--estimate") { Description = "Processed audio with the same relative names (file or folder)", Required = true };
+        var input = new Option<string?>("--input") { Description = "The unprocessed input (e.g. noisy), to report improvements" };
+        var options = new PairOptions();
+        var command = new Command("pairs", "Compare processed audio with its reference: SI-SDR, SNR, segmental SNR, STOI, ESTOI, LSD, mel distance")
+        {
+            reference, estimate, input, options.Align, options.Rate, options.Json, options.Jobs,
+        };
+        command.SetAction(parse =>
+        {
+            string r = parse.GetValue(reference)!, e = parse.GetValue(estimate)!;
+            string? n = parse.GetValue(input);
+            var items = MatchFiles(r, e).Select(p => new PairJob(Path.GetRelativePath(Directory.Exists(r) ? r : Path.GetDirectoryName(Path.GetFullPath(r))!, p.Reference), p.Reference, p.Estimate,
+                n is null ? null : Directory.Exists(n) ? Path.Combine(n, Path.GetRelativePath(r, p.Reference)) : n)).ToList();
+            return Run(context, items, options.Read(parse));
+        });
+        return command;
+    }
+
+    private static Command ManifestPairs(CliContext context)
+    {
+        var corpus = new Option<string>("--corpus") { Description = "A denoising corpus folder (with manifest.jsonl)", Required = true };
+        var split = new Option<string>("--split") { Description = "train, validation or test", DefaultValueFactory = _ => "test" };
+        var estimate = new Option<string?>("--estimate") { Description = "Folder of processed files named like the noisy ones; without it the noisy input itself is scored" };
+        var options = new PairOptions();
+        var command = new Command("manifest", "Score a corpus's noisy files (or processed versions of them) against their clean references")
+        {
+            corpus, split, estimate, options.Align, options.Rate, options.Json, options.Jobs,
+        };
+        command.SetAction(parse =>
+        {
+            string root = parse.GetValue(corpus)!, wanted = parse.GetValue(split)!;
+            string manifest = Path.Combine(root, "manifest.jsonl");
+            if (!File.Exists(manifest))
+                throw new OnnxAudioException($"{root}: no manifest.jsonl (generate the corpus with 'onnxaudio-train data denoise')");
+            var items = new List<PairJob>();
+            foreach (string line in File.ReadLines(manifest).Where(l => l.Length > 0))
+            {
+                using var doc = JsonDocument.Parse(line);
+                JsonElement e = doc.RootElement;
+                if (e.GetProperty("split").GetString() != wanted || !e.TryGetProperty("clean_path", out JsonElement clean))
+                    continue;
+                string noisy = e.GetProperty("path").GetString()!;
+                string processed = parse.GetValue(estimate) is string folder ? Path.Combine(folder, noisy) : Path.Combine(root, noisy);
+                items.Add(new PairJob(noisy, Path.Combine(root, clean.GetString()!), processed, parse.GetValue(estimate) is null ? null : Path.Combine(root, noisy)));
+            }
+
+            if (items.Count == 0)
+                throw new OnnxAudioException($"{manifest}: no clean/noisy pairs in split '{wanted}'");
+            return Run(context, items, options.Read(parse));
+        });
+        return command;
+    }
+
+    private static Command Classify(CliContext context)
+    {
+        var predictions = new Option<string>("--predictions") { Description = "JSON lines with 'file' and 'label' (what 'onnxaudio recognize --json' prints)", Required = true };
+        var keywords = new Option<string[]>("--keywords") { Description = "Classes to keep; other folder names count as _unknown_", AllowMultipleArgumentsPerToken = true };
+        var json = new Option<string?>("--json") { Description = "Write the report as JSON to this file" };
+        var command = new Command("classify", "Accuracy, per-class precision/recall and confusion matrix; the true label of a file is its folder's name")
+        {
+            predictions, keywords, json,
+        };
+        command.SetAction(parse =>
+        {
+            string[] keep = parse.GetValue(keywords) ?? [];
+            var truth = new List<string>();
+            var predicted = new List<string>();
+            int lineNumber = 0;
+            foreach (string line in File.ReadLines(parse.GetValue(predictions)!))
+            {
+                lineNumber++;
+                if (line.Trim().Length == 0)
+                    continue;
+                using var doc = JsonDocument.Parse(line);
+                string file = doc.RootElement.GetProperty("file").GetString() ?? throw new OnnxAudioException($"line {lineNumber}: no file");
+                string label = doc.RootElement.GetProperty("label").GetString() ?? throw new OnnxAudioException($"line {lineNumber}: no label");
+                string folder = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(file))!);
+                truth.Add(keep.Length == 0 || keep.Contains(folder) || folder.StartsWith('_') ? folder : "_unknown_");
+                predicted.Add(label);
+            }
+
+            string[] labels = truth.Concat(predicted).Distinct().Order(StringComparer.Ordinal).ToArray();
+            var report = ClassificationReport.Compute(truth.Select(t => Array.IndexOf(labels, t)).ToArray(), predicted.Select(p => Array.IndexOf(labels, p)).ToArray(), labels);
+            TextWriter o = context.Out;
+            o.WriteLine(string.Create(Inv, $"{report.Total} files, accuracy {100 * report.Accuracy:0.00}%, macro F1 {report.MacroF1:0.000}"));
+            o.WriteLine($"{"class",-14} {"support",8} {"precision",10} {"recall",8} {"F1",8}");
+            foreach (ClassMetrics c in report.Classes)
+                o.WriteLine(string.Create(Inv, $"{c.Label,-14} {c.Support,8} {c.Precision,10:0.000} {c.Recall,8:0.000} {c.F1,8:0.000}"));
+            if (parse.GetValue(json) is string path)
+            {
+                WriteJson(path, w =>
+                {
+                    w.WriteNumber("files", report.Total);
+                    w.WriteNumber("accuracy", report.Accuracy);
+                    w.WriteNumber("macro_f1", report.MacroF1);
+                    w.WriteStartArray("labels");
+                    foreach (string l in labels)
+                        w.WriteStringValue(l);
+                    w.WriteEndArray();
+                    w.WriteStartArray("confusion");
+                    for (int i = 0; i < labels.Length; i++)
+                    {
+                        w.WriteStartArray();
+                        for (int j = 0; j < labels.Length; j++)
+                            w.WriteNumberValue(report.Confusion[i, j]);
+                        w.WriteEndArray();
+                    }
+
+                    w.WriteEndArray();
+                });
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private sealed record PairJob(string Name, string Reference, string Estimate, string? Input);
+
+    private sealed class PairOptions
+    {
+        public readonly Option<bool> Align = new("--align") { Description = "Compensate the processed audio's delay (found by cross-correlation, up to 100 ms)" };
+        public readonly Option<int> Rate = new("--rate") { Description = "Sample rate to compare at", DefaultValueFactory = _ => 16000 };
+        public readonly Option<string?> Json = new("--json") { Description = "Write per-file and mean metrics as JSON to this file" };
+        public readonly Option<int> Jobs = new("--jobs", "-j") { Description = "Files scored in parallel", DefaultValueFactory = _ => Environment.ProcessorCount };
+
+        public (bool Align, int Rate, string? Json, int Jobs) Read(ParseResult parse) =>
+            (parse.GetValue(Align), parse.GetValue(Rate), parse.GetValue(Json), Math.Max(1, parse.GetValue(Jobs)));
+    }
+
+    private static int Run(CliContext context, List<PairJob> jobs, (bool Align, int Rate, string? Json, int Jobs) options)
+    {
+        var results = new (PairJob Job, PairMetrics? Estimate, PairMetrics? Input, int Delay, string? Error)[jobs.Count];
+        Parallel.For(0, jobs.Count, new ParallelOptions { MaxDegreeOfParallelism = options.Jobs }, i =>
+        {
+            PairJob job = jobs[i];
+            try
+            {
+                float[] reference = AudioFile.ReadMono(job.Reference, options.Rate);
+                var (est, delay) = Load(reference, job.Estimate, options);
+                PairMetrics? input = null;
+                if (job.Input is not null)
+                {
+                    var (aligned, _) = Load(reference, job.Input, options);
+                    input = PairMetrics.Compute(aligned.Reference, aligned.Estimate, options.Rate);
+                }
+                results[i] = (job, PairMetrics.Compute(est.Reference, est.Estimate, options.Rate), input, delay, null);
+            }
+            catch (Exception e) when (e is OnnxAudioException or ArgumentException or IOException)
+            {
+                results[i] = (job, null, null, 0, e.Message);
+            }
+        });
+
+        TextWriter o = context.Out;
+        foreach (var failed in results.Where(r => r.Error is not null))
+            context.Error.WriteLine($"onnxaudio: skipped {failed.Job.Name}: {failed.Error}");
+        var scored = results.Where(r => r.Estimate is not null).ToList();
+        if (scored.Count == 0)
+            throw new OnnxAudioException("no pair could be scored");
+
+        double[] mean = Mean(scored.Select(r => r.Estimate!.Values));
+        double[]? inputMean = scored.All(r => r.Input is not null) ? Mean(scored.Select(r => r.Input!.Values)) : null;
+        o.WriteLine($"{scored.Count} pairs scored" + (results.Length > scored.Count ? $", {results.Length - scored.Count} skipped" : "") +
+                    (options.Align ? string.Create(Inv, $", mean delay {scored.Average(r => r.Delay):0.0} samples") : ""));
+        o.WriteLine(inputMean is null ? $"{"metric",-14} {"mean",10}" : $"{"metric",-14} {"processed",10} {"input",10} {"change",10}");
+        for (int m = 0; m < PairMetrics.Names.Length; m++)
+        {
+            o.WriteLine(inputMean is null
+                ? string.Create(Inv, $"{PairMetrics.Names[m],-14} {mean[m],10:0.000}")
+                : string.Create(Inv, $"{PairMetrics.Names[m],-14} {mean[m],10:0.000} {inputMean[m],10:0.000} {mean[m] - inputMean[m],10:+0.000;-0.000}"));
+        }
+
+        if (options.Json is string path)
+        {
+            WriteJson(path, w =>
+            {
+                w.WriteNumber("pairs", scored.Count);
+                w.WriteStartObject("mean");
+                for (int m = 0; m < PairMetrics.Names.Length; m++)
+                    w.WriteNumber(PairMetrics.Names[m], mean[m]);
+                w.WriteEndObject();
+                if (inputMean is not null)
+                {
+                    w.WriteStartObject("input_mean");
+                    for (int m = 0; m < PairMetrics.Names.Length; m++)
+                        w.WriteNumber(PairMetrics.Names[m], inputMean[m]);
+                    w.WriteEndObject();
+                }
+
+                w.WriteStartArray("files");
+                foreach (var r in scored)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("file", r.Job.Name);
+                    w.WriteNumber("delay_samples", r.Delay);
+                    double[] v = r.Estimate!.Values;
+                    for (int m = 0; m < PairMetrics.Names.Length; m++)
+                        w.WriteNumber(PairMetrics.Names[m], v[m]);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+            });
+        }
+
+        return results.Length > scored.Count ? ExitCodes.UserError : ExitCodes.Success;
+    }
+
+    private static ((float[] Reference, float[] Estimate) Aligned, int Delay) Load(float[] reference, string path, (bool Align, int Rate, string? Json, int Jobs) options)
+    {
+        float[] estimate = AudioFile.ReadMono(path, options.Rate);
+        int delay = options.Align ? DelayEstimator.Estimate(reference, estimate, options.Rate / 10) : 0;
+        return (DelayEstimator.Align(reference, estimate, delay), delay);
+    }
+
+    private static double[] Mean(IEnumerable<double[]> rows)
+    {
+        var list = rows.ToList();
+        return Enumerable.Range(0, list[0].Length).Select(m => list.Average(r => r[m])).ToArray();
+    }
+
+    private static IEnumerable<(string Reference, string Estimate)> MatchFiles(string reference, string estimate)
+    {
+        if (File.Exists(reference))
+        {
+            if (!File.Exists(estimate))
+                throw new OnnxAudioException($"{estimate}: no such file");
+            yield return (reference, estimate);
+            yield break;
+        }
+
+        if (!Directory.Exists(reference))
+            throw new OnnxAudioException($"{reference}: no such file or folder");
+        if (!Directory.Exists(estimate))
+            throw new OnnxAudioException($"{estimate}: no such folder");
+        foreach (string file in Directory.EnumerateFiles(reference, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            string partner = Path.Combine(estimate, Path.GetRelativePath(reference, file));
+            if (File.Exists(partner))
+                yield return (file, partner);
+        }
+    }
+
+    private static void WriteJson(string path, Action<Utf8JsonWriter> body)
+    {
+        string temp = path + ".tmp";
+        using (var stream = File.Create(temp))
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            body(w);
+            w.WriteEndObject();
+        }
+
+        File.Move(temp, path, overwrite: true);
+    }
+}

@@ -1,0 +1,80 @@
+using System.Text.Json;
+using OnnxAudio.Audio;
+
+namespace OnnxAudio.Cli.Tests;
+
+public class EvalCommandTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    private static float[] Tone(int n) =>
+        Enumerable.Range(0, n).Select(i => (float)(0.3 * Math.Sin(2 * Math.PI * 300 * i / 16000) * (1 + 0.5 * Math.Sin(2 * Math.PI * 3 * i / 16000)))).ToArray();
+
+    private string Write(string relative, float[] samples)
+    {
+        string path = _folder.File(relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        AudioFile.WriteMono(path, samples, 16000, new WavWriterOptions { Encoding = WavSampleEncoding.Float32 });
+        return path;
+    }
+
+    [Fact]
+    public void Pairs_report_the_snr_they_were_made_with_and_the_improvement_over_the_input()
+    {
+        float[] clean = Tone(32000);
+        var r = new Random(1);
+        float[] noise = clean.Select(_ => (float)(r.NextDouble() - 0.5)).ToArray();
+        double ps = clean.Average(v => (double)v * v), pn = noise.Average(v => (double)v * v);
+        float[] At(double snr) => clean.Zip(noise, (c, n) => (float)(c + n * Math.Sqrt(ps / (pn * Math.Pow(10, snr / 10))))).ToArray();
+        Write("ref/a.wav", clean);
+        Write("est/a.wav", At(15));
+        Write("in/a.wav", At(3));
+        string json = _folder.File("report.json");
+        var (code, output, error) = CliRunner.Run("eval", "pairs", "--reference", _folder.File("ref"), "--estimate", _folder.File("est"),
+            "--input", _folder.File("in"), "--json", json);
+        Assert.Equal(0, code);
+        Assert.Equal("", error);
+        Assert.Contains("processed", output);
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        Assert.Equal(15.0, doc.RootElement.GetProperty("mean").GetProperty("snr").GetDouble(), 3);
+        Assert.Equal(3.0, doc.RootElement.GetProperty("input_mean").GetProperty("snr").GetDouble(), 3);
+        Assert.True(doc.RootElement.GetProperty("mean").GetProperty("stoi").GetDouble() > doc.RootElement.GetProperty("input_mean").GetProperty("stoi").GetDouble());
+    }
+
+    [Fact]
+    public void Align_finds_and_removes_a_peer_delay()
+    {
+        float[] clean = Tone(32000);
+        float[] late = new float[32000 + 400];
+        clean.CopyTo(late, 400);
+        Write("ref/x.wav", clean);
+        Write("est/x.wav", late);
+        string json = _folder.File("r.json");
+        Assert.Equal(0, CliRunner.Run("eval", "pairs", "--reference", _folder.File("ref"), "--estimate", _folder.File("est"), "--align", "--json", json).ExitCode);
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        JsonElement file = doc.RootElement.GetProperty("files")[0];
+        Assert.Equal(400, file.GetProperty("delay_samples").GetInt32());
+        Assert.True(file.GetProperty("si_sdr").GetDouble() > 60);
+    }
+
+    [Fact]
+    public void Classify_scores_predictions_against_folder_labels()
+    {
+        string predictions = _folder.File("p.jsonl");
+        File.WriteAllLines(predictions,
+        [
+            """{"file":"data/yes/1.wav","label":"yes","score":0.9}""",
+            """{"file":"data/yes/2.wav","label":"no","score":0.6}""",
+            """{"file":"data/no/1.wav","label":"no","score":0.8}""",
+            """{"file":"data/bed/1.wav","label":"_unknown_","score":0.7}""",
+        ]);
+        string json = _folder.File("c.json");
+        var (code, output, _) = CliRunner.Run("eval", "classify", "--predictions", predictions, "--keywords", "yes", "no", "--json", json);
+        Assert.Equal(0, code);
+        Assert.Contains("accuracy 75.00%", output);
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        Assert.Equal(0.75, doc.RootElement.GetProperty("accuracy").GetDouble(), 9);
+    }
+}
