@@ -1,0 +1,11 @@
+namespace OnnxAudio.Peers;
+
+/// <summary>
+/// A system measured side by side with ours: it turns an input WAV into an output WAV (denoisers), or encodes and
+/// decodes it (codecs, reporting the size of what it wrote). <see cref="MissingTool"/> names what is not installed.
+/// </summary>
+internal sealed record Peer(string Name, string[] Tools, Func<string, string, string, long> Process)
+{
+    /// <summary>The first required program not on PATH, or null.</summary>
+    public string? MissingTool => Tools.FirstOrDefault(t => ExternalTool.Find(t) is null);
+}

@@ -1,0 +1,81 @@
+using OnnxAudio.Audio;
+
+namespace OnnxAudio.Peers;
+
+/// <summary>
+/// The peers: each takes (input WAV, output WAV, scratch folder) and returns the bytes of its compressed stream
+/// (0 for denoisers). Output delays are not compensated here; the harness aligns every output by cross-correlation.
+/// </summary>
+internal static class PeerCatalog
+{
+    public static IReadOnlyList<Peer> Denoisers(string? rnnoiseModel)
+    {
+        var peers = new List<Peer>
+        {
+            new("sox noisered", ["sox"], (input, output, scratch) =>
+            {
+                // Noise profile from the quietest 300 ms of the input (no separate noise recording exists).
+                float[] x = AudioFile.ReadMono(input, 16000);
+                int window = 4800, best = 0;
+                double bestEnergy = double.MaxValue;
+                for (int s = 0; s + window <= x.Length; s += 800)
+                {
+                    double e = 0;
+                    for (int i = s; i < s + window; i++)
+                        e += x[i] * (double)x[i];
+                    if (e < bestEnergy)
+                    {
+                        bestEnergy = e;
+                        best = s;
+                    }
+                }
+
+                string profile = Path.Combine(scratch, "noise.prof");
+                ExternalTool.Run("sox", input, "-n", "trim", $"{best}s", $"{window}s", "noiseprof", profile);
+                ExternalTool.Run("sox", input, output, "noisered", profile, "0.21");
+                return 0;
+            }),
+            new("ffmpeg afftdn", ["ffmpeg"], (input, output, _) =>
+            {
+                ExternalTool.Run("ffmpeg", "-nostdin", "-y", "-loglevel", "error", "-i", input, "-af", "afftdn", "-ar", "16000", output);
+                return 0;
+            }),
+        };
+        if (rnnoiseModel is not null)
+        {
+            peers.Add(new($"ffmpeg arnndn (RNNoise {Path.GetFileNameWithoutExtension(rnnoiseModel)})", ["ffmpeg"], (input, output, _) =>
+            {
+                // The filter graph syntax needs ':' and '\' escaped in the model path.
+                string escaped = rnnoiseModel.Replace("\\", "/").Replace(":", "\\:");
+                ExternalTool.Run("ffmpeg", "-nostdin", "-y", "-loglevel", "error", "-i", input, "-af", $"arnndn=m={escaped}", "-ar", "16000", output);
+                return 0;
+            }));
+        }
+
+        return peers;
+    }
+
+    public static IReadOnlyList<Peer> Codecs() =>
+    [
+        Opus(6), Opus(12), Codec2(1200), Codec2(3200),
+    ];
+
+    private static Peer Opus(int kbps) => new($"Opus {kbps} kbps", ["opusenc", "opusdec"], (input, output, scratch) =>
+    {
+        string stream = Path.Combine(scratch, "x.opus");
+        ExternalTool.Run("opusenc", "--quiet", "--bitrate", kbps.ToString(System.Globalization.CultureInfo.InvariantCulture), "--hard-cbr", input, stream);
+        ExternalTool.Run("opusdec", "--quiet", "--rate", "16000", stream, output);
+        return new FileInfo(stream).Length;
+    });
+
+    private static Peer Codec2(int bps) => new($"Codec2 {bps} bit/s", ["c2enc", "c2dec", "sox"], (input, output, scratch) =>
+    {
+        string raw = Path.Combine(scratch, "in.raw"), bits = Path.Combine(scratch, "x.c2"), decoded = Path.Combine(scratch, "out.raw");
+        string mode = bps.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        ExternalTool.Run("sox", input, "-r", "8000", "-c", "1", "-e", "signed-integer", "-b", "16", "-t", "raw", raw);
+        ExternalTool.Run("c2enc", mode, raw, bits);
+        ExternalTool.Run("c2dec", mode, bits, decoded);
+        ExternalTool.Run("sox", "-t", "raw", "-r", "8000", "-c", "1", "-e", "signed-integer", "-b", "16", decoded, "-r", "16000", output);
+        return new FileInfo(bits).Length;
+    });
+}

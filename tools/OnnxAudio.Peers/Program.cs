@@ -1,0 +1,195 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+using OnnxAudio;
+using OnnxAudio.Audio;
+using OnnxAudio.Evaluation;
+using OnnxAudio.Peers;
+
+// Peer comparison harness: runs the real peer tools that are installed on the same inputs as ours and scores every
+// system with the same metrics (OnnxAudio.Evaluation), printing one table. Peers that are not installed are reported
+// as absent, never faked.
+//
+//   dotnet run -c Release --project tools/OnnxAudio.Peers -- denoise --corpus data/denoise [--split test] [--limit 40] [--ours DIR] [--out results/peers]
+//   dotnet run -c Release --project tools/OnnxAudio.Peers -- codec --corpus data/codec [--split test] [--limit 40] [--out results/peers]
+var inv = CultureInfo.InvariantCulture;
+if (args.Length == 0 || args[0] is not ("denoise" or "codec"))
+{
+    Console.Error.WriteLine("usage: OnnxAudio.Peers denoise|codec --corpus DIR [--split test] [--limit N] [--ours DIR] [--out DIR] [--rnnoise MODEL.rnnn]");
+    return 2;
+}
+
+string mode = args[0];
+string Option(string name, string? fallback = null)
+{
+    int i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback ?? throw new ArgumentException($"{name} is required");
+}
+
+string corpus = Option("--corpus");
+string split = Option("--split", "test");
+int limit = int.Parse(Option("--limit", "40"), inv);
+string outDir = Path.GetFullPath(Option("--out", Path.Combine("results", "peers", mode)));
+string? ours = Array.IndexOf(args, "--ours") >= 0 ? Option("--ours") : null;
+string? rnnoise = Array.IndexOf(args, "--rnnoise") >= 0 ? Option("--rnnoise") : FindRnnoiseModel();
+Directory.CreateDirectory(outDir);
+
+// The corpus's pairs for the split: (name, reference = clean, input = noisy or the clean file itself for codecs, SNR).
+var items = new List<(string Name, string Reference, string Input, double? Snr)>();
+foreach (string line in File.ReadLines(Path.Combine(corpus, "manifest.jsonl")))
+{
+    using var doc = JsonDocument.Parse(line);
+    JsonElement e = doc.RootElement;
+    if (e.GetProperty("split").GetString() != split)
+        continue;
+    string path = e.GetProperty("path").GetString()!;
+    if (mode == "denoise" && e.TryGetProperty("clean_path", out JsonElement clean))
+        items.Add((path, Path.Combine(corpus, clean.GetString()!), Path.Combine(corpus, path), e.GetProperty("snr_db").GetDouble()));
+    else if (mode == "codec")
+        items.Add((path, Path.Combine(corpus, path), Path.Combine(corpus, path), null));
+}
+
+items = items.OrderBy(i => i.Name, StringComparer.Ordinal).Take(limit).ToList();
+if (items.Count == 0)
+{
+    Console.Error.WriteLine($"{corpus}: no {mode} items in split '{split}'");
+    return 1;
+}
+
+var systems = new List<Peer>();
+if (mode == "denoise")
+    systems.Add(new Peer("noisy input (unprocessed)", [], (input, output, _) => { File.Copy(input, output, overwrite: true); return 0; }));
+systems.AddRange(mode == "denoise" ? PeerCatalog.Denoisers(rnnoise) : PeerCatalog.Codecs());
+if (ours is not null)
+    systems.Add(new Peer($"OnnxAudio ({Path.GetFileName(Path.GetFullPath(ours))})", [], (input, output, _) =>
+    {
+        File.Copy(Path.Combine(ours, Path.GetRelativePath(corpus, input)), output, overwrite: true);
+        return 0;
+    }));
+
+var rows = new List<Row>();
+foreach (Peer system in systems)
+{
+    if (system.MissingTool is string missing)
+    {
+        rows.Add(new Row(system.Name, $"absent ({missing} not installed)", []));
+        Console.WriteLine($"{system.Name}: absent ({missing} not installed)");
+        continue;
+    }
+
+    var results = new ConcurrentBag<Result>();
+    var failures = new ConcurrentBag<string>();
+    Parallel.ForEach(items, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, item =>
+    {
+        string scratch = Path.Combine(Path.GetTempPath(), "onnxaudio-peers-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(scratch);
+        try
+        {
+            string output = Path.Combine(outDir, Sanitize(system.Name), item.Name);
+            Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+            long bytes = system.Process(item.Input, output, scratch);
+            float[] reference = AudioFile.ReadMono(item.Reference, 16000), processed = AudioFile.ReadMono(output, 16000);
+            int delay = DelayEstimator.Estimate(reference, processed, 1600);
+            var (r, p) = DelayEstimator.Align(reference, processed, delay);
+            results.Add(new Result(item.Name, item.Snr, PairMetrics.Compute(r, p, 16000), delay, bytes, reference.Length / 16000.0));
+        }
+        catch (Exception e) when (e is InvalidOperationException or OnnxAudioException or ArgumentException or IOException)
+        {
+            failures.Add($"{item.Name}: {e.Message}");
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+    });
+
+    foreach (string failure in failures.Take(3))
+        Console.Error.WriteLine($"{system.Name}: {failure}");
+    rows.Add(new Row(system.Name, failures.IsEmpty ? "ok" : $"{failures.Count} failed", results.OrderBy(r => r.Name, StringComparer.Ordinal).ToList()));
+}
+
+// One table, ours and theirs.
+Console.WriteLine();
+Console.WriteLine($"{mode} on {items.Count} {split} files of {corpus}");
+string header = mode == "denoise"
+    ? $"{"system",-38} {"SI-SDR",8} {"STOI",7} {"ESTOI",7} {"mel",7} {"delay",6}"
+    : $"{"system",-38} {"kbit/s",8} {"STOI",7} {"ESTOI",7} {"mel",7} {"delay",6}";
+Console.WriteLine(header);
+foreach (Row row in rows)
+{
+    if (row.Results.Count == 0)
+    {
+        Console.WriteLine($"{row.System,-38} {row.Status}");
+        continue;
+    }
+
+    double first = mode == "denoise" ? row.Results.Average(r => r.Metrics.SiSdr) : Bitrate.Kbps(row.Results.Sum(r => r.Bytes), row.Results.Sum(r => r.Seconds));
+    Console.WriteLine(string.Create(inv,
+        $"{row.System,-38} {first,8:0.00} {row.Results.Average(r => r.Metrics.Stoi),7:0.000} {row.Results.Average(r => r.Metrics.Estoi),7:0.000} {row.Results.Average(r => r.Metrics.MelDistance),7:0.000} {row.Results.Average(r => r.Delay),6:0}"));
+}
+
+string jsonPath = Path.Combine(outDir, $"{mode}-peers.json");
+File.WriteAllText(jsonPath, JsonSerializer.Serialize(rows.Select(r => new
+{
+    system = r.System,
+    status = r.Status,
+    files = r.Results.Count,
+    kbps = r.Results.Count == 0 || mode == "denoise" ? (double?)null : Bitrate.Kbps(r.Results.Sum(x => x.Bytes), r.Results.Sum(x => x.Seconds)),
+    mean = r.Results.Count == 0 ? null : PairMetrics.Names.Select((n, m) => (n, m)).ToDictionary(t => t.n, t => r.Results.Average(x => x.Metrics.Values[t.m])),
+    per_file = r.Results.Select(x => new { file = x.Name, snr_db = x.Snr, delay = x.Delay, metrics = PairMetrics.Names.Zip(x.Metrics.Values).ToDictionary(t => t.First, t => t.Second) }),
+}), new JsonSerializerOptions { WriteIndented = true }));
+Console.WriteLine($"\nJSON: {jsonPath}");
+Console.WriteLine($"Plot: {Plot(mode, rows, outDir)}");
+return 0;
+
+static string Plot(string mode, List<Row> rows, string outDir)
+{
+    var plot = new ScottPlot.Plot();
+    var present = rows.Where(r => r.Results.Count > 0).ToList();
+    if (mode == "denoise")
+    {
+        // STOI against input SNR, in 5 dB buckets.
+        foreach (Row row in present)
+        {
+            var buckets = row.Results.GroupBy(r => Math.Round(r.Snr!.Value / 5) * 5).OrderBy(g => g.Key).ToList();
+            var line = plot.Add.Scatter(buckets.Select(g => g.Key).ToArray(), buckets.Select(g => g.Average(r => r.Metrics.Stoi)).ToArray());
+            line.LegendText = row.System;
+        }
+
+        plot.Axes.Bottom.Label.Text = "input SNR (dB)";
+        plot.Axes.Left.Label.Text = "STOI";
+        plot.Title("Denoising: STOI against input SNR");
+        plot.ShowLegend();
+    }
+    else
+    {
+        double[] stoi = present.Select(r => r.Results.Average(x => x.Metrics.Stoi)).ToArray();
+        plot.Add.Bars(stoi);
+        plot.Axes.Bottom.SetTicks(Enumerable.Range(0, present.Count).Select(i => (double)i).ToArray(), present.Select(r => r.System).ToArray());
+        plot.Axes.Left.Label.Text = "STOI";
+        plot.Title("Codecs: STOI of decoded speech");
+    }
+
+    string path = Path.Combine(outDir, $"{mode}-peers.png");
+    plot.SavePng(path, 1000, 500);
+    return path;
+}
+
+static string Sanitize(string name) => string.Concat(name.Select(c => char.IsLetterOrDigit(c) ? c : '_'));
+
+static string? FindRnnoiseModel()
+{
+    // ../shared/peers/rnnoise/sh.rnnn beside the repository (see the developers' brief), found from the working folder up.
+    for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+    {
+        string candidate = Path.Combine(dir.FullName, "shared", "peers", "rnnoise", "sh.rnnn");
+        if (File.Exists(candidate))
+            return candidate;
+    }
+
+    return null;
+}
+
+internal sealed record Result(string Name, double? Snr, PairMetrics Metrics, int Delay, long Bytes, double Seconds);
+
+internal sealed record Row(string System, string Status, List<Result> Results);
