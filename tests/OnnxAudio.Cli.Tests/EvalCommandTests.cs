@@ -33,10 +33,13 @@ public class EvalCommandTests : IDisposable
         Write("in/a.wav", At(3));
         string json = _folder.File("report.json");
         var (code, output, error) = CliRunner.Run("eval", "pairs", "--reference", _folder.File("ref"), "--estimate", _folder.File("est"),
-            "--input", _folder.File("in"), "--json", json);
+            "--input", _folder.File("in"), "--json", json, "--plots", _folder.File("plots"));
         Assert.Equal(0, code);
         Assert.Equal("", error);
         Assert.Contains("processed", output);
+        // Spectrograms of the reference, the input and the processed audio; PNG signature first.
+        foreach (string panel in new[] { "reference", "input", "processed" })
+            Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(_folder.File($"plots/a-{panel}.png"))[..4]);
         using var doc = JsonDocument.Parse(File.ReadAllText(json));
         Assert.Equal(15.0, doc.RootElement.GetProperty("mean").GetProperty("snr").GetDouble(), 3);
         Assert.Equal(3.0, doc.RootElement.GetProperty("input_mean").GetProperty("snr").GetDouble(), 3);
@@ -71,9 +74,10 @@ public class EvalCommandTests : IDisposable
             """{"file":"data/bed/1.wav","label":"_unknown_","score":0.7}""",
         ]);
         string json = _folder.File("c.json");
-        var (code, output, _) = CliRunner.Run("eval", "classify", "--predictions", predictions, "--keywords", "yes", "no", "--json", json);
+        var (code, output, _) = CliRunner.Run("eval", "classify", "--predictions", predictions, "--keywords", "yes", "no", "--json", json, "--plots", _folder.File("plots"));
         Assert.Equal(0, code);
         Assert.Contains("accuracy 75.00%", output);
+        Assert.True(new FileInfo(_folder.File("plots/confusion-matrix.png")).Length > 1000);
         using var doc = JsonDocument.Parse(File.ReadAllText(json));
         Assert.Equal(0.75, doc.RootElement.GetProperty("accuracy").GetDouble(), 9);
     }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using OnnxAudio.Audio;
+using OnnxAudio.Cli.Reports;
 using OnnxAudio.Evaluation;
 
 namespace OnnxAudio.Cli.Commands;
@@ -32,7 +33,7 @@ internal static class EvalCommand
         var options = new PairOptions();
         var command = new Command("pairs", "Compare processed audio with its reference: SI-SDR, SNR, segmental SNR, STOI, ESTOI, LSD, mel distance")
         {
-            reference, estimate, input, options.Align, options.Rate, options.Json, options.Jobs,
+            reference, estimate, input, options.Align, options.Rate, options.Json, options.Jobs, options.Plots,
         };
         command.SetAction(parse =>
         {
@@ -53,7 +54,7 @@ internal static class EvalCommand
         var options = new PairOptions();
         var command = new Command("manifest", "Score a corpus's noisy files (or processed versions of them) against their clean references")
         {
-            corpus, split, estimate, options.Align, options.Rate, options.Json, options.Jobs,
+            corpus, split, estimate, options.Align, options.Rate, options.Json, options.Jobs, options.Plots,
         };
         command.SetAction(parse =>
         {
@@ -69,8 +70,9 @@ internal static class EvalCommand
                 if (e.GetProperty("split").GetString() != wanted || !e.TryGetProperty("clean_path", out JsonElement clean))
                     continue;
                 string noisy = e.GetProperty("path").GetString()!;
-                string processed = parse.GetValue(estimate) is string folder ? Path.Combine(folder, noisy) : Path.Combine(root, noisy);
-                items.Add(new PairJob(noisy, Path.Combine(root, clean.GetString()!), processed, parse.GetValue(estimate) is null ? null : Path.Combine(root, noisy)));
+                string processed = parse.GetValue(estimate) is string estimates ? Path.Combine(estimates, noisy) : Path.Combine(root, noisy);
+                double? snr = e.TryGetProperty("snr_db", out JsonElement s) ? s.GetDouble() : null;
+                items.Add(new PairJob(noisy, Path.Combine(root, clean.GetString()!), processed, parse.GetValue(estimate) is null ? null : Path.Combine(root, noisy), snr));
             }
 
             if (items.Count == 0)
@@ -85,9 +87,10 @@ internal static class EvalCommand
         var predictions = new Option<string>("--predictions") { Description = "JSON lines with 'file' and 'label' (what 'onnxaudio recognize --json' prints)", Required = true };
         var keywords = new Option<string[]>("--keywords") { Description = "Classes to keep; other folder names count as _unknown_", AllowMultipleArgumentsPerToken = true };
         var json = new Option<string?>("--json") { Description = "Write the report as JSON to this file" };
+        var plots = new Option<string?>("--plots") { Description = "Write the confusion matrix as a PNG to this folder" };
         var command = new Command("classify", "Accuracy, per-class precision/recall and confusion matrix; the true label of a file is its folder's name")
         {
-            predictions, keywords, json,
+            predictions, keywords, json, plots,
         };
         command.SetAction(parse =>
         {
@@ -103,8 +106,8 @@ internal static class EvalCommand
                 using var doc = JsonDocument.Parse(line);
                 string file = doc.RootElement.GetProperty("file").GetString() ?? throw new OnnxAudioException($"line {lineNumber}: no file");
                 string label = doc.RootElement.GetProperty("label").GetString() ?? throw new OnnxAudioException($"line {lineNumber}: no label");
-                string folder = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(file))!);
-                truth.Add(keep.Length == 0 || keep.Contains(folder) || folder.StartsWith('_') ? folder : "_unknown_");
+                string parent = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(file))!);
+                truth.Add(keep.Length == 0 || keep.Contains(parent) || parent.StartsWith('_') ? parent : "_unknown_");
                 predicted.Add(label);
             }
 
@@ -139,12 +142,24 @@ internal static class EvalCommand
                 });
             }
 
+            if (parse.GetValue(plots) is string folder)
+            {
+                if (!EvalPlots.Available)
+                    throw new OnnxAudioException(EvalPlots.Unavailable);
+                Directory.CreateDirectory(folder);
+                string png = Path.Combine(folder, "confusion-matrix.png");
+                EvalPlots.ConfusionMatrix(png, labels, report.Confusion);
+                o.WriteLine($"plot: {png}");
+            }
+
             return ExitCodes.Success;
         });
         return command;
     }
 
-    private sealed record PairJob(string Name, string Reference, string Estimate, string? Input);
+    private sealed record PairJob(string Name, string Reference, string Estimate, string? Input, double? Snr = null);
+
+    private sealed record EvalSettings(bool Align, int Rate, string? Json, int Jobs, string? Plots);
 
     private sealed class PairOptions
     {
@@ -152,12 +167,13 @@ internal static class EvalCommand
         public readonly Option<int> Rate = new("--rate") { Description = "Sample rate to compare at", DefaultValueFactory = _ => 16000 };
         public readonly Option<string?> Json = new("--json") { Description = "Write per-file and mean metrics as JSON to this file" };
         public readonly Option<int> Jobs = new("--jobs", "-j") { Description = "Files scored in parallel", DefaultValueFactory = _ => Environment.ProcessorCount };
+        public readonly Option<string?> Plots = new("--plots") { Description = "Write PNG spectrograms (first files) and metric-against-SNR curves to this folder" };
 
-        public (bool Align, int Rate, string? Json, int Jobs) Read(ParseResult parse) =>
-            (parse.GetValue(Align), parse.GetValue(Rate), parse.GetValue(Json), Math.Max(1, parse.GetValue(Jobs)));
+        public EvalSettings Read(ParseResult parse) =>
+            new(parse.GetValue(Align), parse.GetValue(Rate), parse.GetValue(Json), Math.Max(1, parse.GetValue(Jobs)), parse.GetValue(Plots));
     }
 
-    private static int Run(CliContext context, List<PairJob> jobs, (bool Align, int Rate, string? Json, int Jobs) options)
+    private static int Run(CliContext context, List<PairJob> jobs, EvalSettings options)
     {
         var results = new (PairJob Job, PairMetrics? Estimate, PairMetrics? Input, int Delay, string? Error)[jobs.Count];
         Parallel.For(0, jobs.Count, new ParallelOptions { MaxDegreeOfParallelism = options.Jobs }, i =>
@@ -233,10 +249,40 @@ internal static class EvalCommand
             });
         }
 
+        if (options.Plots is string plots)
+            WritePlots(o, plots, scored.Select(r => (r.Job, r.Estimate!, r.Input)).ToList(), options);
         return results.Length > scored.Count ? ExitCodes.UserError : ExitCodes.Success;
     }
 
-    private static ((float[] Reference, float[] Estimate) Aligned, int Delay) Load(float[] reference, string path, (bool Align, int Rate, string? Json, int Jobs) options)
+    private static void WritePlots(TextWriter o, string folder, List<(PairJob Job, PairMetrics Estimate, PairMetrics? Input)> scored, EvalSettings options)
+    {
+        if (!EvalPlots.Available)
+            throw new OnnxAudioException(EvalPlots.Unavailable);
+        Directory.CreateDirectory(folder);
+        foreach (var (job, _, _) in scored.Take(3))
+        {
+            float[] reference = AudioFile.ReadMono(job.Reference, options.Rate);
+            var panels = new List<(string, float[])> { ("reference", reference) };
+            if (job.Input is not null)
+                panels.Add(("input", Load(reference, job.Input, options).Aligned.Estimate));
+            panels.Add(("processed", Load(reference, job.Estimate, options).Aligned.Estimate));
+            string name = string.Concat(Path.ChangeExtension(job.Name, null).Select(c => char.IsLetterOrDigit(c) || c == '-' ? c : '_'));
+            foreach (string written in EvalPlots.Spectrograms(Path.Combine(folder, name), panels, options.Rate))
+                o.WriteLine($"plot: {written}");
+        }
+
+        if (scored.All(s => s.Job.Snr is not null && s.Input is not null))
+        {
+            foreach (var (metric, index) in new[] { ("STOI", 3), ("SI-SDR (dB)", 0) })
+            {
+                string path = Path.Combine(folder, index == 3 ? "stoi-by-snr.png" : "si-sdr-by-snr.png");
+                EvalPlots.MetricBySnr(path, metric, scored.Select(s => (s.Job.Snr!.Value, s.Estimate.Values[index], s.Input!.Values[index])).ToList());
+                o.WriteLine($"plot: {path}");
+            }
+        }
+    }
+
+    private static ((float[] Reference, float[] Estimate) Aligned, int Delay) Load(float[] reference, string path, EvalSettings options)
     {
         float[] estimate = AudioFile.ReadMono(path, options.Rate);
         int delay = options.Align ? DelayEstimator.Estimate(reference, estimate, options.Rate / 10) : 0;
