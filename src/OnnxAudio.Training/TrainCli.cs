@@ -115,12 +115,8 @@ internal static class TrainCli
 
     private static TimeSpan? Minutes(double? minutes) => minutes is double m ? TimeSpan.FromMinutes(m) : null;
 
-    private static TrainingOptions WithFolder(TrainingOptions o, string folder, int? steps) => new()
-    {
-        Steps = steps ?? o.Steps, BatchSize = o.BatchSize, LearningRate = o.LearningRate, WeightDecay = o.WeightDecay,
-        WarmupSteps = o.WarmupSteps, FinalLearningRateFraction = o.FinalLearningRateFraction, GradientClipNorm = o.GradientClipNorm,
-        EvaluateEvery = o.EvaluateEvery, CheckpointEvery = o.CheckpointEvery, Seed = o.Seed, OutputDirectory = folder,
-    };
+    private static TrainingOptions WithFolder(TrainingOptions o, string folder, int? steps) =>
+        o with { OutputDirectory = folder, Steps = steps ?? o.Steps };
 
     private static void Report(TextWriter stdout, TrainingResult result) =>
         stdout.WriteLine(FormattableString.Invariant(

@@ -31,6 +31,12 @@ public sealed class StftOptions
 
     internal int EffectiveWinLength => WinLength ?? NFft;
 
+    /// <summary>The same frames without centring: what the causal, streaming transforms use.</summary>
+    internal StftOptions WithoutCentering() => new()
+    {
+        NFft = NFft, HopLength = HopLength, WinLength = WinLength, Window = Window, PeriodicWindow = PeriodicWindow, Center = false,
+    };
+
     internal void Validate()
     {
         if (!Fft.IsSupportedRealLength(NFft))

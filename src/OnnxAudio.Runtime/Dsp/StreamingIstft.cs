@@ -20,15 +20,7 @@ public sealed class StreamingIstft
     public StreamingIstft(StftOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _stft = new Stft(new StftOptions
-        {
-            NFft = options.NFft,
-            HopLength = options.HopLength,
-            WinLength = options.WinLength,
-            Window = options.Window,
-            PeriodicWindow = options.PeriodicWindow,
-            Center = false,
-        });
+        _stft = new Stft(options.WithoutCentering());
         if (options.HopLength > options.NFft)
             throw new ArgumentException("Streaming synthesis needs HopLength ≤ NFft.");
         _window = _stft.Window.ToArray();

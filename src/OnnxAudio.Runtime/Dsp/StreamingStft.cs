@@ -16,15 +16,7 @@ public sealed class StreamingStft
     public StreamingStft(StftOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _stft = new Stft(new StftOptions
-        {
-            NFft = options.NFft,
-            HopLength = options.HopLength,
-            WinLength = options.WinLength,
-            Window = options.Window,
-            PeriodicWindow = options.PeriodicWindow,
-            Center = false,
-        });
+        _stft = new Stft(options.WithoutCentering());
         _buffer = new float[2 * options.NFft];
     }
 

@@ -12,6 +12,15 @@ public static class Checkpoint
 {
     private const string ModelFile = "model.bin", OptimizerFile = "optimizer.bin", StateFile = "state.json";
 
+    private static CheckpointState ReadState(string folder)
+    {
+        string statePath = Path.Combine(folder, StateFile);
+        if (!File.Exists(statePath))
+            throw new OnnxAudioException($"{folder}: no checkpoint there ({StateFile} is missing); train first");
+        return JsonSerializer.Deserialize<CheckpointState>(File.ReadAllText(statePath))
+            ?? throw new OnnxAudioException($"{statePath}: unreadable checkpoint state");
+    }
+
     public static bool Exists(string folder) => File.Exists(Path.Combine(folder, StateFile));
 
     public static void Save(string folder, torch.nn.Module model, torch.optim.Optimizer optimizer, CheckpointState state)
@@ -36,23 +45,14 @@ public static class Checkpoint
     /// <summary>Loads only the model weights (for evaluation and export) and returns the saved state.</summary>
     public static CheckpointState LoadModel(string folder, torch.nn.Module model)
     {
-        string statePath = Path.Combine(folder, StateFile);
-        if (!File.Exists(statePath))
-            throw new OnnxAudioException($"{folder}: no checkpoint there ({StateFile} is missing); train first");
-        CheckpointState state = JsonSerializer.Deserialize<CheckpointState>(File.ReadAllText(statePath))
-            ?? throw new OnnxAudioException($"{statePath}: unreadable checkpoint state");
+        CheckpointState state = ReadState(folder);
         model.load(Path.Combine(folder, ModelFile));
         return state;
     }
 
     public static CheckpointState Load(string folder, torch.nn.Module model, torch.optim.Optimizer optimizer)
     {
-        string statePath = Path.Combine(folder, StateFile);
-        if (!File.Exists(statePath))
-            throw new OnnxAudioException($"{folder}: no checkpoint to resume from ({StateFile} is missing)");
-        CheckpointState state = JsonSerializer.Deserialize<CheckpointState>(File.ReadAllText(statePath))
-            ?? throw new OnnxAudioException($"{statePath}: unreadable checkpoint state");
-        model.load(Path.Combine(folder, ModelFile));
+        CheckpointState state = LoadModel(folder, model);
         ((TorchSharp.Modules.OptimizerHelper)optimizer).load_state_dict(Path.Combine(folder, OptimizerFile));
         return state;
     }

@@ -1,7 +1,7 @@
 namespace OnnxAudio.Training.Training;
 
 /// <summary>Settings of a training run; stored in the checkpoint so a resumed run continues with the same ones.</summary>
-public sealed class TrainingOptions
+public sealed record TrainingOptions
 {
     /// <summary>Optimizer steps in the whole run.</summary>
     public int Steps { get; init; } = 1000;
