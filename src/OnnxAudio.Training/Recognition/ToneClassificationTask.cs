@@ -72,6 +72,8 @@ public sealed class ToneClassificationTask : ITrainingTask<ToneBatch>
         OnnxValue features = graph.AddInput("features", "batch", _features.NMels, "frames");
         graph.AddOutput(exporter.Apply(_model, features, "model"), "logits", "batch", ToneDataset.Labels.Length);
         record.WriteTo(graph.Metadata);
+        graph.Metadata["task"] = "recognition";
+        graph.Metadata["clip_samples"] = ToneDataset.ClipSamples.ToString(System.Globalization.CultureInfo.InvariantCulture);
         graph.Metadata["sample_rate"] = ToneDataset.SampleRate.ToString(System.Globalization.CultureInfo.InvariantCulture);
         graph.Metadata["labels"] = JsonSerializer.Serialize(ToneDataset.Labels);
         graph.Metadata["features"] = JsonSerializer.Serialize(new

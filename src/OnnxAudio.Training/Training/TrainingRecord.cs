@@ -18,10 +18,13 @@ public sealed class TrainingRecord
 
     public string ModelVersion { get; init; } = "1";
 
-    /// <summary>The standard metadata keys every exported OnnxAudio model carries.</summary>
+    /// <summary>
+    /// The provenance keys every exported OnnxAudio model carries. The job key ("task": recognition, restoration,
+    /// compression) is the exporting task's to write, since it decides how the runtime uses the model.
+    /// </summary>
     public void WriteTo(IDictionary<string, string> metadata)
     {
-        metadata["task"] = Task;
+        metadata["training_task"] = Task;
         metadata["model_version"] = ModelVersion;
         metadata["training_command"] = Command;
         metadata["seed"] = Seed.ToString(System.Globalization.CultureInfo.InvariantCulture);

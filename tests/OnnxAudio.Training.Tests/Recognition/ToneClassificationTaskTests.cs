@@ -58,7 +58,8 @@ public class ToneClassificationTaskTests : IDisposable
         Assert.True(expected.Zip(actual, (a, b) => Math.Abs(a - b)).Max() <= OnnxParity.Tolerance);
 
         var metadata = session.ModelMetadata.CustomMetadataMap;
-        Assert.Equal("tones", metadata["task"]);
+        Assert.Equal("recognition", metadata["task"]);
+        Assert.Equal("tones", metadata["training_task"]);
         Assert.Equal("16000", metadata["sample_rate"]);
         Assert.Equal(ToneDataset.Labels, JsonSerializer.Deserialize<string[]>(metadata["labels"]));
         Assert.Equal("11", metadata["seed"]);

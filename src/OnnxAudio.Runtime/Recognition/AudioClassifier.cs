@@ -1,0 +1,127 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+using Microsoft.ML.OnnxRuntime;
+using OnnxAudio.Dsp;
+using OnnxAudio.Onnx;
+
+namespace OnnxAudio.Recognition;
+
+/// <summary>
+/// Classifies clips (keywords, sound classes) with an OnnxAudio recognition model, configured from its metadata: sample
+/// rate, labels, clip length and the log-mel front end, computed by the runtime's DSP exactly as in training.
+/// Thread-safe: one instance serves any number of threads. Dispose it to free the native session.
+/// </summary>
+public sealed class AudioClassifier : IDisposable
+{
+    private readonly InferenceSession _session;
+    private readonly LogMelSpectrogram _features;
+    private readonly string _inputName;
+    private readonly string _outputName;
+
+    private AudioClassifier(InferenceSession session, ModelInfo metadata, ExecutionProvider provider)
+    {
+        _session = session;
+        Metadata = metadata;
+        Provider = provider;
+        if (metadata.Task != "recognition")
+            throw new OnnxAudioException($"{metadata.Name}: this is a '{metadata.Task}' model, not a recognition model");
+        if (metadata.Labels.Count < 2)
+            throw new OnnxAudioException($"{metadata.Name}: a classifier needs at least two labels in its metadata");
+        _features = new LogMelSpectrogram(metadata.Features ?? throw new OnnxAudioException($"{metadata.Name}: the model's metadata has no feature settings"));
+        _inputName = session.InputNames.Single();
+        _outputName = session.OutputNames[0];
+        ClipSamples = metadata.ClipSamples ?? metadata.SampleRate;
+    }
+
+    public ModelInfo Metadata { get; }
+
+    public ExecutionProvider Provider { get; }
+
+    public IReadOnlyList<string> Labels => Metadata.Labels;
+
+    public int SampleRate => Metadata.SampleRate;
+
+    /// <summary>Samples the model looks at; shorter input is padded with silence, longer input is cut to its middle.</summary>
+    public int ClipSamples { get; }
+
+    public static AudioClassifier Load(string path, InferenceOptions? options = null)
+    {
+        if (!File.Exists(path))
+            throw new OnnxAudioException($"{path}: no such model file");
+        return Load(File.ReadAllBytes(path), path, options);
+    }
+
+    public static AudioClassifier Load(byte[] model, string name, InferenceOptions? options = null)
+    {
+        InferenceSession session;
+        ExecutionProvider used;
+        try
+        {
+            session = SessionFactory.Create(model, options ?? InferenceOptions.Default, out used);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new OnnxAudioException($"{name}: not a loadable ONNX model: {e.Message}", e);
+        }
+
+        try
+        {
+            return new AudioClassifier(session, ModelInfo.From(name, session.ModelMetadata.CustomMetadataMap), used);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Classifies mono samples at <see cref="SampleRate"/>.</summary>
+    public ClassificationResult Classify(ReadOnlySpan<float> samples)
+    {
+        float[] probabilities = new float[Labels.Count];
+        Probabilities(samples, probabilities);
+        var ranked = new LabelScore[Labels.Count];
+        for (int i = 0; i < ranked.Length; i++)
+            ranked[i] = new LabelScore(Labels[i], probabilities[i]);
+        Array.Sort(ranked, (a, b) => b.Score.CompareTo(a.Score));
+        return new ClassificationResult(ranked);
+    }
+
+    /// <summary>Writes the probability of every label (in <see cref="Labels"/> order) for one clip.</summary>
+    public void Probabilities(ReadOnlySpan<float> samples, Span<float> probabilities)
+    {
+        if (probabilities.Length < Labels.Count)
+            throw new ArgumentException($"Room for {Labels.Count} probabilities is needed.", nameof(probabilities));
+        float[] clip = ArrayPool<float>.Shared.Rent(ClipSamples);
+        int frames = _features.FrameCount(ClipSamples), mels = _features.NMels;
+        float[] frameMajor = ArrayPool<float>.Shared.Rent(frames * mels);
+        float[] input = new float[frames * mels];
+        try
+        {
+            Span<float> c = clip.AsSpan(0, ClipSamples);
+            c.Clear();
+            if (samples.Length >= ClipSamples)
+                samples.Slice((samples.Length - ClipSamples) / 2, ClipSamples).CopyTo(c);
+            else
+                samples.CopyTo(c);
+            _features.Compute(c, frameMajor);
+            // [frames, mels] → [mels, frames], the model's layout.
+            for (int t = 0; t < frames; t++)
+                for (int m = 0; m < mels; m++)
+                    input[m * frames + t] = frameMajor[t * mels + m];
+
+            using var value = OrtValue.CreateTensorValueFromMemory(input, [1, mels, frames]);
+            using var runOptions = new RunOptions();
+            using var outputs = _session.Run(runOptions, [_inputName], [value], [_outputName]);
+            ReadOnlySpan<float> logits = outputs[0].GetTensorDataAsSpan<float>();
+            TensorPrimitives.SoftMax(logits[..Labels.Count], probabilities[..Labels.Count]);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(clip);
+            ArrayPool<float>.Shared.Return(frameMajor);
+        }
+    }
+
+    public void Dispose() => _session.Dispose();
+}
