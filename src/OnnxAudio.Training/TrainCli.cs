@@ -32,8 +32,10 @@ internal static class TrainCli
         var seed = new Option<int>("--seed") { Description = "Seed of weights and data order", DefaultValueFactory = _ => 1 };
         var evalEvery = new Option<int>("--eval-every") { Description = "Evaluate every N steps", DefaultValueFactory = _ => 200 };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Checkpoint every N steps", DefaultValueFactory = _ => 200 };
+        var dataDir = new Option<string?>("--data") { Description = "The task's data folder (corpus or your dataset)" };
+        var arch = new Option<string?>("--arch") { Description = "Model architecture, where the task offers several" };
         var timeLimit = new Option<double?>("--time-limit-minutes") { Description = "Pause with a checkpoint after this long (continue with 'resume')" };
-        var train = new Command("train", "Train a model from scratch into a run folder") { task, outDir, steps, batch, lr, seed, evalEvery, checkpointEvery, timeLimit };
+        var train = new Command("train", "Train a model from scratch into a run folder") { task, outDir, steps, batch, lr, seed, evalEvery, checkpointEvery, timeLimit, dataDir, arch };
         train.SetAction(parse =>
         {
             var options = new TrainingOptions
@@ -41,6 +43,7 @@ internal static class TrainCli
                 Steps = parse.GetValue(steps), BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr),
                 Seed = parse.GetValue(seed), EvaluateEvery = parse.GetValue(evalEvery), CheckpointEvery = parse.GetValue(checkpointEvery),
                 WarmupSteps = Math.Min(50, parse.GetValue(steps) / 10), OutputDirectory = parse.GetValue(outDir)!,
+                Data = parse.GetValue(dataDir) is string d ? Path.GetFullPath(d) : null, Architecture = parse.GetValue(arch),
             };
             string command = "onnxaudio-train " + string.Join(' ', args);
             var settings = new RunSettings { Task = parse.GetValue(task)!, Command = command, Options = options };

@@ -13,7 +13,7 @@ namespace OnnxAudio.Training.Recognition;
 /// Sound-class recognition on <see cref="ToneDataset"/>: the smallest complete task (data → features → CNN →
 /// cross-entropy → accuracy → ONNX with metadata), used by the tests and as the reference for the real tasks.
 /// </summary>
-public sealed class ToneClassificationTask : ITrainingTask<ToneBatch>
+public sealed class ToneClassificationTask : ITrainingTask<FeatureBatch>
 {
     public const string TaskName = "tones";
     private const int HeldOutSeed = 1_000_003;
@@ -28,16 +28,16 @@ public sealed class ToneClassificationTask : ITrainingTask<ToneBatch>
         _model = new ToneClassifier(new ToneClassifierConfig(_features.NMels, 32, ToneDataset.Labels.Length));
         var train = new ToneDataset(trainExamples, options.Seed, _features);
         _heldOut = new ToneDataset(heldOutExamples, HeldOutSeed, _features);
-        TrainData = new DataLoader<ToneExample, ToneBatch>(train, options.BatchSize, ToneDataset.Collate, options.Seed);
+        TrainData = new DataLoader<FeatureExample, FeatureBatch>(train, options.BatchSize, FeatureBatch.Collate, options.Seed);
     }
 
     public string Name => TaskName;
 
     public nn.Module Model => _model;
 
-    public IBatchSource<ToneBatch> TrainData { get; }
+    public IBatchSource<FeatureBatch> TrainData { get; }
 
-    public Tensor ComputeLoss(ToneBatch batch)
+    public Tensor ComputeLoss(FeatureBatch batch)
     {
         Tensor logits = _model.forward(tensor(batch.Features).reshape(batch.Shape));
         return nn.functional.cross_entropy(logits, tensor(batch.Labels));
@@ -49,7 +49,7 @@ public sealed class ToneClassificationTask : ITrainingTask<ToneBatch>
         for (int start = 0; start < _heldOut.Count; start += 64)
         {
             var examples = Enumerable.Range(start, Math.Min(64, _heldOut.Count - start)).Select(i => _heldOut.Get(i, new Random(i))).ToList();
-            ToneBatch batch = ToneDataset.Collate(examples);
+            FeatureBatch batch = FeatureBatch.Collate(examples);
             using Tensor predicted = _model.forward(tensor(batch.Features).reshape(batch.Shape)).argmax(1);
             long[] labels = predicted.data<long>().ToArray();
             correct += labels.Where((label, i) => label == batch.Labels[i]).Count();
@@ -59,8 +59,8 @@ public sealed class ToneClassificationTask : ITrainingTask<ToneBatch>
     }
 
     /// <summary>A held-out batch, for parity checks of the export.</summary>
-    public ToneBatch HeldOutBatch(int size) =>
-        ToneDataset.Collate(Enumerable.Range(0, size).Select(i => _heldOut.Get(i, new Random(i))).ToList());
+    public FeatureBatch HeldOutBatch(int size) =>
+        FeatureBatch.Collate(Enumerable.Range(0, size).Select(i => _heldOut.Get(i, new Random(i))).ToList());
 
     public void Export(string onnxPath, TrainingRecord record) => BuildGraph(record).Save(onnxPath);
 
@@ -76,12 +76,7 @@ public sealed class ToneClassificationTask : ITrainingTask<ToneBatch>
         graph.Metadata["clip_samples"] = ToneDataset.ClipSamples.ToString(System.Globalization.CultureInfo.InvariantCulture);
         graph.Metadata["sample_rate"] = ToneDataset.SampleRate.ToString(System.Globalization.CultureInfo.InvariantCulture);
         graph.Metadata["labels"] = JsonSerializer.Serialize(ToneDataset.Labels);
-        graph.Metadata["features"] = JsonSerializer.Serialize(new
-        {
-            kind = "log_mel", n_fft = _features.NFft, hop_length = _features.HopLength, win_length = _features.WinLength,
-            n_mels = _features.NMels, f_min = _features.FMin, mel_scale = "slaney", norm = "slaney", log = "natural", log_floor = _features.LogFloor,
-            layout = "batch, mels, frames",
-        });
+        graph.Metadata["features"] = FeatureMetadata.LogMel(_features);
         return graph;
     }
 

@@ -8,7 +8,7 @@ namespace OnnxAudio.Training.Recognition;
 /// sawtooth or noise burst at a random pitch and level, in white noise at 0–20 dB SNR, turned into log-mel features by
 /// the runtime's front end. Every example is a function of (seed, index), so train and held-out sets are disjoint by seed.
 /// </summary>
-public sealed class ToneDataset : IDataset<ToneExample>
+public sealed class ToneDataset : IDataset<FeatureExample>
 {
     public const int SampleRate = 16000;
     public const int ClipSamples = 8000;
@@ -30,7 +30,7 @@ public sealed class ToneDataset : IDataset<ToneExample>
 
     public LogMelSpectrogram Features { get; }
 
-    public ToneExample Get(int index, Random random)
+    public FeatureExample Get(int index, Random random)
     {
         // The content depends on (dataset seed, index) only; the loader's random is not needed here.
         var r = new Random(StableHash.Combine(_seed, index));
@@ -44,7 +44,7 @@ public sealed class ToneDataset : IDataset<ToneExample>
         for (int t = 0; t < frames; t++)
             for (int m = 0; m < Features.NMels; m++)
                 channelMajor[m * frames + t] = frameMajor[t * Features.NMels + m];
-        return new ToneExample(channelMajor, frames, label);
+        return new FeatureExample(channelMajor, frames, label);
     }
 
     internal static float[] Synthesize(int label, Random r)
@@ -74,18 +74,4 @@ public sealed class ToneDataset : IDataset<ToneExample>
     }
 
     private static double Gaussian(Random r) => Math.Sqrt(-2 * Math.Log(1 - r.NextDouble())) * Math.Cos(2 * Math.PI * r.NextDouble());
-
-    public static ToneBatch Collate(IReadOnlyList<ToneExample> examples)
-    {
-        int frames = examples[0].Frames, mels = examples[0].Features.Length / frames;
-        var features = new float[examples.Count * mels * frames];
-        var labels = new long[examples.Count];
-        for (int i = 0; i < examples.Count; i++)
-        {
-            examples[i].Features.CopyTo(features, i * mels * frames);
-            labels[i] = examples[i].Label;
-        }
-
-        return new ToneBatch(features, [examples.Count, mels, frames], labels);
-    }
 }

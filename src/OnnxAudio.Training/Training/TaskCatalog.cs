@@ -8,7 +8,9 @@ public static class TaskCatalog
     private static readonly Dictionary<string, (string Description, Func<TrainingOptions, ITrainingRun> Create)> Tasks = new(StringComparer.Ordinal)
     {
         [ToneClassificationTask.TaskName] = ("synthetic sound classes in noise (pipeline smoke test)",
-            o => new TrainingRun<ToneBatch>(new ToneClassificationTask(o), o)),
+            o => new TrainingRun<FeatureBatch>(new ToneClassificationTask(o), o)),
+        [KeywordSpottingTask.TaskName] = ("keyword spotting on a Speech Commands-layout folder (--data), --arch dscnn|crnn|transformer",
+            o => new TrainingRun<FeatureBatch>(new KeywordSpottingTask(o), o)),
     };
 
     public static IReadOnlyCollection<string> Names => Tasks.Keys;

@@ -30,6 +30,12 @@ public sealed record TrainingOptions
 
     public int Seed { get; init; } = 1;
 
+    /// <summary>The task's data folder (a corpus or the user's dataset), for tasks that read one.</summary>
+    public string? Data { get; init; }
+
+    /// <summary>The model architecture, for tasks that offer several.</summary>
+    public string? Architecture { get; init; }
+
     /// <summary>Folder for checkpoints, logs, plots and the exported model.</summary>
     public string OutputDirectory { get; init; } = "runs/default";
 

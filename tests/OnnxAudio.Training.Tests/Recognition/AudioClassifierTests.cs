@@ -28,7 +28,7 @@ public class AudioClassifierTests : IDisposable
     {
         var options = new TrainingOptions { Steps = 40, BatchSize = 16, LearningRate = 3e-3, WarmupSteps = 4, EvaluateEvery = 0, CheckpointEvery = 40, Seed = 2, OutputDirectory = _folder };
         using var task = new ToneClassificationTask(options, 640, 64);
-        new Trainer<ToneBatch>(task, options, TextWriter.Null).Run();
+        new Trainer<FeatureBatch>(task, options, TextWriter.Null).Run();
         var record = new TrainingRecord { Task = task.Name, Command = "test", Seed = 2, Steps = 40, TrainingSeconds = 0 };
         using AudioClassifier classifier = AudioClassifier.Load(task.BuildGraph(record).ToBytes(), "tones.onnx");
 

@@ -40,7 +40,7 @@ public class ToneClassificationTaskTests : IDisposable
     {
         TrainingOptions options = Options("e2e", 60);
         using var task = new ToneClassificationTask(options, trainExamples: 960, heldOutExamples: 200);
-        TrainingResult result = new Trainer<ToneBatch>(task, options, TextWriter.Null).Run();
+        TrainingResult result = new Trainer<FeatureBatch>(task, options, TextWriter.Null).Run();
         Assert.Equal(60, result.Steps);
         Assert.True(result.Metrics["accuracy"] > 0.5, $"accuracy {result.Metrics["accuracy"]} after 60 steps (chance is 0.25)");
         Assert.True(File.Exists(Path.Combine(options.OutputDirectory, "train-log.csv")));
@@ -49,7 +49,7 @@ public class ToneClassificationTaskTests : IDisposable
         var record = new TrainingRecord { Task = task.Name, Command = "test", Seed = 11, Steps = 60, TrainingSeconds = result.Seconds, Metrics = result.Metrics };
         OnnxGraph graph = task.BuildGraph(record);
         using InferenceSession session = OnnxParity.Session(graph);
-        ToneBatch batch = task.HeldOutBatch(8);
+        FeatureBatch batch = task.HeldOutBatch(8);
         float[] expected;
         task.Model.eval();
         using (no_grad())
@@ -71,14 +71,14 @@ public class ToneClassificationTaskTests : IDisposable
     {
         TrainingResult straight;
         using (var task = new ToneClassificationTask(Options("straight", 40), 640, 100))
-            straight = new Trainer<ToneBatch>(task, Options("straight", 40), TextWriter.Null).Run();
+            straight = new Trainer<FeatureBatch>(task, Options("straight", 40), TextWriter.Null).Run();
 
         // The same 40-step run, interrupted after 20 steps (as a session ending would) and resumed by a new process.
         using (var task = new ToneClassificationTask(Options("split", 40), 640, 100))
-            Assert.Equal(20, new Trainer<ToneBatch>(task, Options("split", 40), TextWriter.Null).Run(stopAtStep: 20).Steps);
+            Assert.Equal(20, new Trainer<FeatureBatch>(task, Options("split", 40), TextWriter.Null).Run(stopAtStep: 20).Steps);
         TrainingResult resumed;
         using (var task = new ToneClassificationTask(Options("split", 40), 640, 100))
-            resumed = new Trainer<ToneBatch>(task, Options("split", 40), TextWriter.Null).Run(resume: true);
+            resumed = new Trainer<FeatureBatch>(task, Options("split", 40), TextWriter.Null).Run(resume: true);
 
         double[] a = LossColumn("straight"), b = LossColumn("split");
         Assert.Equal(40, b.Length);
@@ -92,10 +92,10 @@ public class ToneClassificationTaskTests : IDisposable
     {
         TrainingOptions options = Options("reload", 20);
         float[] before;
-        ToneBatch batch;
+        FeatureBatch batch;
         using (var task = new ToneClassificationTask(options, 320, 50))
         {
-            new Trainer<ToneBatch>(task, options, TextWriter.Null).Run();
+            new Trainer<FeatureBatch>(task, options, TextWriter.Null).Run();
             batch = task.HeldOutBatch(4);
             task.Model.eval();
             using (no_grad())

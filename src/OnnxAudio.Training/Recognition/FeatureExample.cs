@@ -1,4 +1,4 @@
 namespace OnnxAudio.Training.Recognition;
 
 /// <summary>Log-mel features [mels, frames] of one clip and its class.</summary>
-public sealed record ToneExample(float[] Features, int Frames, int Label);
+public sealed record FeatureExample(float[] Features, int Frames, int Label);

@@ -1,0 +1,86 @@
+using OnnxAudio.Audio;
+using OnnxAudio.Recognition;
+using OnnxAudio.Tests.TestSupport;
+using OnnxAudio.Training.Data;
+using OnnxAudio.Training.Export;
+using OnnxAudio.Training.Recognition;
+using OnnxAudio.Training.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace OnnxAudio.Training.Tests.Recognition;
+
+/// <summary>The keyword task end to end on a tiny espeak-ng corpus: every architecture trains, exports and runs in the runtime.</summary>
+public class KeywordSpottingTaskTests : IDisposable
+{
+    private static readonly Lazy<string> Corpus = new(() =>
+    {
+        string root = Path.Combine(Path.GetTempPath(), "onnxaudio-kws-corpus-" + Environment.ProcessId);
+        if (!File.Exists(Path.Combine(root, Manifest.FileName)))
+        {
+            new CorpusGenerator(EspeakSynthesizer.Find(), new CorpusOptions
+            {
+                OutputDirectory = root, Seed = 4, Voices = ["en", "en-us", "en-gb-scotland", "en-029"], RepetitionsPerWord = 1,
+                UnknownPerVoice = 2, SilencePerVoice = 1,
+            }).GenerateKeywordSpotting();
+        }
+
+        return root;
+    });
+
+    private readonly string _run = Path.Combine(Path.GetTempPath(), "onnxaudio-kws-run-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_run))
+            Directory.Delete(_run, recursive: true);
+    }
+
+    [RequiresToolFact("espeak-ng")]
+    public void Every_architecture_trains_exports_and_classifies_in_the_runtime_like_torch()
+    {
+        foreach (string arch in new[] { "dscnn", "crnn", "transformer" })
+        {
+            var options = new TrainingOptions
+            {
+                Steps = 6, BatchSize = 8, WarmupSteps = 2, EvaluateEvery = 0, CheckpointEvery = 6, Seed = 1,
+                OutputDirectory = Path.Combine(_run, arch), Data = Corpus.Value, Architecture = arch,
+            };
+            using var task = new KeywordSpottingTask(options);
+            Assert.Equal(22, task.Labels.Count);
+            TrainingResult result = new Trainer<FeatureBatch>(task, options, TextWriter.Null).Run();
+            Assert.InRange(result.Metrics["accuracy_clean"], 0, 1);
+            Assert.InRange(result.Metrics["accuracy_5db"], 0, 1);
+
+            var record = new TrainingRecord { Task = task.Name, Command = "test", Seed = 1, Steps = 6, TrainingSeconds = result.Seconds };
+            using AudioClassifier classifier = AudioClassifier.Load(task.BuildGraph(record).ToBytes(), $"{arch}.onnx");
+            Assert.Equal(task.Labels, classifier.Labels);
+            Assert.Equal(arch, classifier.Metadata.Get("architecture")!.ToLowerInvariant());
+
+            string clip = Directory.GetFiles(Path.Combine(Corpus.Value, "seven")).First();
+            float[] audio = AudioFile.ReadMono(clip, 16000);
+            float[] ours = new float[22];
+            classifier.Probabilities(audio, ours);
+            var logMel = new OnnxAudio.Dsp.LogMelSpectrogram(new OnnxAudio.Dsp.LogMelOptions { NMels = 40 });
+            float[] frameMajor = logMel.Compute(audio);
+            int frames = frameMajor.Length / 40;
+            float[] channelMajor = new float[frameMajor.Length];
+            for (int t = 0; t < frames; t++)
+                for (int m = 0; m < 40; m++)
+                    channelMajor[m * frames + t] = frameMajor[t * 40 + m];
+            task.Model.eval();
+            float[] expected;
+            using (no_grad())
+                expected = OnnxExporter.ToArray(((nn.Module<Tensor, Tensor>)task.Model).forward(tensor(channelMajor).reshape(1, 40, frames)).softmax(1));
+            Assert.True(expected.Zip(ours, (a, b) => Math.Abs(a - b)).Max() <= 1e-4, $"{arch}: runtime and torch differ");
+        }
+    }
+
+    [Fact]
+    public void Without_data_the_error_says_how_to_make_some()
+    {
+        var e = Assert.Throws<OnnxAudioException>(() => new KeywordSpottingTask(new TrainingOptions { OutputDirectory = _run }));
+        Assert.Contains("onnxaudio-train data kws", e.Message);
+        Assert.Throws<OnnxAudioException>(() => KeywordSpottingTask.ParseArchitecture("lstm9000"));
+    }
+}
