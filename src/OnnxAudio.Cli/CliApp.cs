@@ -18,6 +18,7 @@ internal static class CliApp
         root.Options.Add(VerboseOption);
         root.Subcommands.Add(InfoCommand.Create(context));
         root.Subcommands.Add(ConvertCommand.Create(context));
+        root.Subcommands.Add(RecognizeCommand.Create(context));
         root.Subcommands.Add(EvalCommand.Create(context));
         root.Subcommands.Add(DemoCommand.Create(context));
         return root;

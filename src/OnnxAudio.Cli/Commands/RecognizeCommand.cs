@@ -1,0 +1,161 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using OnnxAudio.Audio;
+using OnnxAudio.Onnx;
+using OnnxAudio.Recognition;
+
+namespace OnnxAudio.Cli.Commands;
+
+/// <summary>
+/// <c>onnxaudio recognize INPUT...</c>: classifies clips (keywords, sound classes), or with <c>--stream</c> reports
+/// timestamped detections in long recordings. Inputs are files or folders (searched recursively); files are processed
+/// in parallel.
+/// </summary>
+internal static class RecognizeCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var inputs = new Argument<string[]>("inputs") { Description = "Audio files or folders", Arity = ArgumentArity.OneOrMore }.RejectUnknownOptions();
+        var model = new Option<string?>("--model", "-m") { Description = "Recognition model (.onnx); default: the shipped keyword spotter" };
+        var top = new Option<int>("--top", "-k") { Description = "Labels to print per clip", DefaultValueFactory = _ => 1 };
+        var json = new Option<bool>("--json") { Description = "One JSON object per line (file, label, score[, top] or file, start, end, label, score)" };
+        var stream = new Option<bool>("--stream") { Description = "Detect keywords over time in long audio" };
+        var threshold = new Option<float>("--threshold") { Description = "Detection threshold for --stream", DefaultValueFactory = _ => 0.6f };
+        var jobs = new Option<int>("--jobs", "-j") { Description = "Files processed in parallel", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var command = new Command("recognize", "Classify clips, or detect keywords over time with --stream") { inputs, model, top, json, stream, threshold, jobs };
+        command.SetAction((parse, cancellationToken) =>
+        {
+            string modelPath = parse.GetValue(model) ?? ShippedModels.Require("kws.onnx");
+            using AudioClassifier classifier = AudioClassifier.Load(modelPath);
+            string[] files = ExpandInputs(parse.GetValue(inputs)!);
+            int k = Math.Clamp(parse.GetValue(top), 1, classifier.Labels.Count);
+            var results = new string?[files.Length];
+            var errors = new string?[files.Length];
+            int done = 0;
+            bool interactive = !Console.IsErrorRedirected && ReferenceEquals(context.Error, Console.Error) && files.Length > 1;
+            Parallel.For(0, files.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parse.GetValue(jobs)), CancellationToken = cancellationToken }, i =>
+            {
+                try
+                {
+                    results[i] = parse.GetValue(stream)
+                        ? Detect(classifier, files[i], parse.GetValue(threshold), parse.GetValue(json), cancellationToken)
+                        : Classify(classifier, files[i], k, parse.GetValue(json));
+                }
+                catch (OnnxAudioException e)
+                {
+                    errors[i] = e.Message;
+                }
+
+                int n = Interlocked.Increment(ref done);
+                if (interactive)
+                    lock (context.Error)
+                        context.Error.Write($"\r{n}/{files.Length} files");
+            });
+            if (interactive)
+                context.Error.WriteLine();
+            for (int i = 0; i < files.Length; i++)
+            {
+                if (errors[i] is string error)
+                    context.Error.WriteLine($"onnxaudio: {error}");
+                else if (results[i]!.Length > 0)
+                    context.Out.WriteLine(results[i]);
+            }
+
+            return Task.FromResult(errors.Any(e => e is not null) ? ExitCodes.UserError : ExitCodes.Success);
+        });
+        return command;
+    }
+
+    private static string Classify(AudioClassifier classifier, string file, int top, bool json)
+    {
+        using IAudioSource source = AudioFile.OpenMono(file, classifier.SampleRate);
+        AudioClip clip = source.ReadAll();
+        ClassificationResult result = classifier.Classify(clip.Samples);
+        string? note = clip.Samples.Length < classifier.ClipSamples
+            ? FormattableString.Invariant($"padded from {clip.Samples.Length / (double)classifier.SampleRate:0.###} s to {classifier.ClipSamples / (double)classifier.SampleRate:0.###} s")
+            : clip.Samples.Length > classifier.ClipSamples ? FormattableString.Invariant($"the middle {classifier.ClipSamples / (double)classifier.SampleRate:0.###} s of {clip.Samples.Length / (double)classifier.SampleRate:0.###} s was classified; use --stream for long audio") : null;
+        if (!json)
+        {
+            string ranked = string.Join(", ", result.Top(top).Select(s => FormattableString.Invariant($"{s.Label} {s.Score:0.000}")));
+            return note is null ? $"{file}: {ranked}" : $"{file}: {ranked} ({note})";
+        }
+
+        return Json(w =>
+        {
+            w.WriteString("file", file);
+            w.WriteString("label", result.Label);
+            w.WriteNumber("score", Math.Round(result.Score, 5));
+            if (top > 1)
+            {
+                w.WriteStartArray("top");
+                foreach (LabelScore s in result.Top(top))
+                {
+                    w.WriteStartObject();
+                    w.WriteString("label", s.Label);
+                    w.WriteNumber("score", Math.Round(s.Score, 5));
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+            }
+
+            if (note is not null)
+                w.WriteString("note", note);
+        });
+    }
+
+    private static string Detect(AudioClassifier classifier, string file, float threshold, bool json, CancellationToken cancellationToken)
+    {
+        using IAudioSource source = AudioFile.Open(file);
+        var detector = new KeywordDetector(classifier, new DetectorOptions { Threshold = threshold });
+        var lines = new List<string>();
+        foreach (Detection d in detector.Detect(source, cancellationToken))
+        {
+            lines.Add(json
+                ? Json(w =>
+                {
+                    w.WriteString("file", file);
+                    w.WriteNumber("start", Math.Round(d.Start, 3));
+                    w.WriteNumber("end", Math.Round(d.End, 3));
+                    w.WriteString("label", d.Label);
+                    w.WriteNumber("score", Math.Round(d.Score, 5));
+                })
+                : FormattableString.Invariant($"{file}: {d.Start:0.00}-{d.End:0.00} s {d.Label} {d.Score:0.000}"));
+        }
+
+        return string.Join(Environment.NewLine, lines);
+    }
+
+    private static string[] ExpandInputs(string[] inputs)
+    {
+        var files = new List<string>();
+        foreach (string input in inputs)
+        {
+            if (Directory.Exists(input))
+                files.AddRange(Directory.EnumerateFiles(input, "*", SearchOption.AllDirectories)
+                    .Where(f => AudioExtensions.Contains(Path.GetExtension(f).ToLowerInvariant())).Order(StringComparer.Ordinal));
+            else if (File.Exists(input))
+                files.Add(input);
+            else
+                throw new OnnxAudioException($"{input}: no such file or folder");
+        }
+
+        return files.Count > 0 ? files.ToArray() : throw new OnnxAudioException("no audio files among the inputs");
+    }
+
+    private static readonly string[] AudioExtensions = [".wav", ".wave", ".flac", ".mp3", ".ogg", ".opus", ".m4a", ".aac"];
+
+    private static string Json(Action<Utf8JsonWriter> body)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            body(w);
+            w.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+}

@@ -1,0 +1,113 @@
+using System.Text.Json;
+using OnnxAudio.Audio;
+using OnnxAudio.Cli;
+using OnnxAudio.Training.Recognition;
+using OnnxAudio.Training.Training;
+
+namespace OnnxAudio.Training.Tests.Cli;
+
+/// <summary>A tone classifier trained and exported once for the recognize tests.</summary>
+public sealed class ToneModelFixture : IDisposable
+{
+    public ToneModelFixture()
+    {
+        Folder = Path.Combine(Path.GetTempPath(), "onnxaudio-recognize-" + Guid.NewGuid().ToString("N"));
+        var options = new TrainingOptions { Steps = 200, BatchSize = 32, LearningRate = 3e-3, WarmupSteps = 10, EvaluateEvery = 0, CheckpointEvery = 200, Seed = 3, OutputDirectory = Path.Combine(Folder, "run") };
+        using var task = new ToneClassificationTask(options, 3200, 100);
+        new Trainer<FeatureBatch>(task, options, TextWriter.Null).Run();
+        Model = Path.Combine(Folder, "tones.onnx");
+        task.Export(Model, new TrainingRecord { Task = task.Name, Command = "test", Seed = 3, Steps = 200, TrainingSeconds = 0 });
+    }
+
+    public string Folder { get; }
+
+    public string Model { get; }
+
+    public void Dispose() => Directory.Delete(Folder, recursive: true);
+}
+
+/// <summary>'onnxaudio recognize' with a model trained and exported here (the tone classifier).</summary>
+public class RecognizeCommandTests(ToneModelFixture fixture) : IClassFixture<ToneModelFixture>
+{
+    private readonly string _folder = fixture.Folder;
+    private readonly string _model = fixture.Model;
+
+    private static (int Code, string Out, string Error) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        return (CliApp.Run(args, stdout, stderr), stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public void Classifies_a_folder_of_clips_as_json_lines_and_eval_scores_them()
+    {
+        string clips = Path.Combine(_folder, "clips-" + Guid.NewGuid().ToString("N"));
+        for (int i = 0; i < 24; i++)
+        {
+            string label = ToneDataset.Labels[i % 4];
+            Directory.CreateDirectory(Path.Combine(clips, label));
+            // A 48 kHz stereo file: the command converts it for the model.
+            float[] mono = Resampler.Resample(ToneDataset.Synthesize(i % 4, new Random(1000 + i)), 16000, 48000);
+            AudioFile.Write(Path.Combine(clips, label, $"{i}.wav"), mono.SelectMany(v => new[] { v, v }).ToArray(), new AudioFormat(48000, 2));
+        }
+
+        var (code, output, error) = Run("recognize", clips, "--model", _model, "--json", "--top", "2", "--jobs", "2");
+        Assert.Equal(0, code);
+        Assert.Equal("", error);
+        string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(24, lines.Length);
+        int correct = 0;
+        foreach (string line in lines)
+        {
+            using var doc = JsonDocument.Parse(line);
+            string file = doc.RootElement.GetProperty("file").GetString()!;
+            Assert.Equal(2, doc.RootElement.GetProperty("top").GetArrayLength());
+            Assert.InRange(doc.RootElement.GetProperty("score").GetDouble(), 0, 1);
+            if (doc.RootElement.GetProperty("label").GetString() == Path.GetFileName(Path.GetDirectoryName(file)))
+                correct++;
+        }
+
+        Assert.True(correct >= 18, $"{correct} of 24 right");
+        string predictions = Path.Combine(_folder, "p.jsonl");
+        File.WriteAllText(predictions, output);
+        var (evalCode, evalOutput, _) = Run("eval", "classify", "--predictions", predictions);
+        Assert.Equal(0, evalCode);
+        Assert.Contains(FormattableString.Invariant($"accuracy {100.0 * correct / 24:0.00}%"), evalOutput);
+    }
+
+    [Fact]
+    public void Streaming_reports_events_at_their_times()
+    {
+        // 8 s of quiet noise with a sawtooth at 2-2.5 s and a square wave at 5-5.5 s.
+        var r = new Random(7);
+        float[] audio = Enumerable.Range(0, 8 * 16000).Select(_ => (float)(0.002 * (r.NextDouble() - 0.5))).ToArray();
+        for (int i = 0; i < 8000; i++)
+        {
+            double p = 220.0 * i / 16000;
+            audio[32000 + i] += (float)(0.4 * (2 * (p - Math.Floor(p)) - 1));
+            audio[80000 + i] += (float)(0.4 * (p - Math.Floor(p) < 0.5 ? 1 : -1));
+        }
+
+        string file = Path.Combine(_folder, "long.wav");
+        AudioFile.WriteMono(file, audio, 16000);
+        var (code, output, _) = Run("recognize", file, "--model", _model, "--stream", "--json", "--threshold", "0.5");
+        Assert.Equal(0, code);
+        var events = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Contains(events, e => e.GetProperty("label").GetString() == "sawtooth" && e.GetProperty("start").GetDouble() <= 2.5 && e.GetProperty("end").GetDouble() >= 2.0);
+        Assert.Contains(events, e => e.GetProperty("label").GetString() == "square" && e.GetProperty("start").GetDouble() <= 5.5 && e.GetProperty("end").GetDouble() >= 5.0);
+    }
+
+    [Fact]
+    public void Bad_inputs_are_user_errors()
+    {
+        var (code, _, error) = Run("recognize", Path.Combine(_folder, "missing.wav"), "--model", _model);
+        Assert.Equal(1, code);
+        Assert.Contains("no such file", error);
+        string notAudio = Path.Combine(_folder, "x.wav");
+        File.WriteAllText(notAudio, "text");
+        (code, _, error) = Run("recognize", notAudio, "--model", _model);
+        Assert.Equal(1, code);
+        Assert.Contains("not a WAV file", error);
+    }
+}
