@@ -64,11 +64,13 @@ internal static class TrainCli
             return 0;
         });
 
-        var evaluate = new Command("evaluate", "Measure a run's checkpoint on held-out data") { outDir };
+        var split = new Option<string>("--split") { Description = "Held-out split to measure: validation or test", DefaultValueFactory = _ => "validation" };
+        var evaluate = new Command("evaluate", "Measure a run's checkpoint on held-out data") { outDir, split };
         evaluate.SetAction(parse =>
         {
             RunSettings settings = RunSettings.Load(parse.GetValue(outDir)!);
-            using ITrainingRun run = TaskCatalog.Create(settings.Task, WithFolder(settings.Options, parse.GetValue(outDir)!, null));
+            TrainingOptions options = WithFolder(settings.Options, parse.GetValue(outDir)!, null) with { EvaluationSplit = parse.GetValue(split)! };
+            using ITrainingRun run = TaskCatalog.Create(settings.Task, options);
             foreach (var (name, value) in run.EvaluateCheckpoint())
                 stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: {value:0.####}"));
             return 0;

@@ -22,6 +22,7 @@ public sealed class KeywordSpottingTask : ITrainingTask<FeatureBatch>
     public const string TaskName = "kws";
     public const int ClipSamples = 16000;
     private const int EvaluationClips = 2000;
+    private readonly int _evaluationClips;
 
     private readonly nn.Module<Tensor, Tensor> _model;
     private readonly FolderPerLabelDataset _validation;
@@ -34,10 +35,13 @@ public sealed class KeywordSpottingTask : ITrainingTask<FeatureBatch>
         _architecture = ParseArchitecture(options.Architecture);
         Seeding.Seed(options.Seed);
         var train = new FolderPerLabelDataset(data, Split.Train, CorpusGenerator.Keywords);
-        _validation = new FolderPerLabelDataset(data, Split.Validation, CorpusGenerator.Keywords);
+        Split heldOut = options.EvaluationSplit == "test" ? Split.Test : Split.Validation;
+        _validation = new FolderPerLabelDataset(data, heldOut, CorpusGenerator.Keywords);
         if (train.Count == 0 || _validation.Count == 0)
             throw new OnnxAudioException($"{data}: the kws task needs train and validation clips (found {train.Count} and {_validation.Count})");
         Labels = train.Labels;
+        // During training a fixed subset keeps evaluation quick; the final test measurement uses every clip.
+        _evaluationClips = heldOut == Split.Test ? _validation.Count : EvaluationClips;
         _model = KwsModels.Create(_architecture, new KwsModelConfig(_features.NMels, Labels.Count));
         var augmented = new AugmentedClips(train, _features, LoadNoises(train.NoiseFiles));
         TrainData = new DataLoader<FeatureExample, FeatureBatch>(augmented, options.BatchSize, FeatureBatch.Collate, options.Seed);
@@ -69,7 +73,7 @@ public sealed class KeywordSpottingTask : ITrainingTask<FeatureBatch>
     {
         int[] order = Enumerable.Range(0, _validation.Count).ToArray();
         new Random(12345).Shuffle(order);
-        order = order.Take(EvaluationClips).ToArray();
+        order = order.Take(_evaluationClips).ToArray();
         double clean = Accuracy(order, snrDb: null), noisy = Accuracy(order, snrDb: 5);
         return new Dictionary<string, double> { ["accuracy_clean"] = clean, ["accuracy_5db"] = noisy };
     }

@@ -36,6 +36,9 @@ public sealed record TrainingOptions
     /// <summary>The model architecture, for tasks that offer several.</summary>
     public string? Architecture { get; init; }
 
+    /// <summary>The split held-out metrics are measured on: "validation" while training, "test" for the final figures.</summary>
+    public string EvaluationSplit { get; init; } = "validation";
+
     /// <summary>Folder for checkpoints, logs, plots and the exported model.</summary>
     public string OutputDirectory { get; init; } = "runs/default";
 
