@@ -1,4 +1,5 @@
 using OnnxAudio.Training.Export;
+using OnnxAudio.Training.Models.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -42,7 +43,7 @@ public sealed class DsCnnKws : nn.Module<Tensor, Tensor>, IOnnxExportable
     {
         Tensor h = stem.forward(x);
         foreach (Sequential block in blocks)
-            h = h + block.forward(h);
+            h = h.add(block.forward(h), TorchScalars.One);
         return classifier.forward(dropout.forward(h.mean([2])));
     }
 
