@@ -1,5 +1,4 @@
 using OnnxAudio.Training.Export;
-using OnnxAudio.Training.Models.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -43,7 +42,7 @@ public sealed class DsCnnKws : nn.Module<Tensor, Tensor>, IOnnxExportable
     {
         Tensor h = stem.forward(x);
         foreach (Sequential block in blocks)
-            h = h.add(block.forward(h), TorchScalars.One);
+            h = h + block.forward(h);
         return classifier.forward(dropout.forward(h.mean([2])));
     }
 

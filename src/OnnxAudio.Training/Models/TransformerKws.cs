@@ -47,11 +47,11 @@ public sealed class TransformerKws : nn.Module<Tensor, Tensor>, IOnnxExportable
     public override Tensor forward(Tensor x)
     {
         Tensor h = stem.forward(x);
-        h = h.add(position.forward(h), TorchScalars.One).transpose(1, 2); // [B, T, D]
+        h = (h + position.forward(h)).transpose(1, 2); // [B, T, D]
         for (int b = 0; b < attentions.Count; b++)
         {
-            h = h.add(attentions[b].forward(attentionNorms[b].forward(h)), TorchScalars.One);
-            h = h.add(feedForwards[b].forward(feedForwardNorms[b].forward(h)), TorchScalars.One);
+            h = h + attentions[b].forward(attentionNorms[b].forward(h));
+            h = h + feedForwards[b].forward(feedForwardNorms[b].forward(h));
         }
 
         return classifier.forward(finalNorm.forward(h).mean([1]));
