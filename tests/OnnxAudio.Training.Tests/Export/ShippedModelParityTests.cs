@@ -1,0 +1,50 @@
+using OnnxAudio.Onnx;
+using OnnxAudio.Training.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace OnnxAudio.Training.Tests.Export;
+
+/// <summary>
+/// Every model shipped in models/ against the TorchSharp model rebuilt from its committed checkpoint: random inputs
+/// of several lengths, max abs difference ≤ 1e-4, and the metadata the runtime needs.
+/// </summary>
+public class ShippedModelParityTests
+{
+    private static string? RepositoryFile(string relative)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, relative)))
+                return Path.Combine(dir.FullName, relative);
+        return null;
+    }
+
+    [Fact]
+    public void Keyword_spotter_matches_its_checkpoint()
+    {
+        string? onnx = RepositoryFile("models/kws.onnx");
+        if (onnx is null)
+            return; // not shipped yet
+        string checkpoint = RepositoryFile("models/training/kws-dscnn/checkpoint/model.bin")
+            ?? throw new InvalidOperationException("models/kws.onnx ships without its checkpoint (models/training/kws-dscnn/checkpoint/model.bin)");
+
+        using var ort = new Microsoft.ML.OnnxRuntime.InferenceSession(File.ReadAllBytes(onnx));
+        var metadata = ort.ModelMetadata.CustomMetadataMap;
+        Assert.Equal("recognition", metadata["task"]);
+        int classes = System.Text.Json.JsonSerializer.Deserialize<string[]>(metadata["labels"])!.Length;
+        var model = new DsCnnKws(new KwsModelConfig(40, classes));
+        model.load(checkpoint);
+        model.eval();
+        foreach (long frames in new long[] { 101, 57, 160 })
+        {
+            torch.manual_seed(frames);
+            using var scope = NewDisposeScope();
+            Tensor x = randn(2, 40, frames) * 3 - 5;
+            float[] expected;
+            using (no_grad())
+                expected = OnnxAudio.Training.Export.OnnxExporter.ToArray(model.forward(x));
+            float[] actual = OnnxParity.Run(ort, ("features", OnnxAudio.Training.Export.OnnxExporter.ToArray(x), [2, 40, frames]))[0];
+            Assert.True(expected.Zip(actual, (a, b) => Math.Abs(a - b)).Max() <= OnnxParity.Tolerance);
+        }
+    }
+}
