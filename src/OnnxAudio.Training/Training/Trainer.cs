@@ -77,6 +77,7 @@ public sealed class Trainer<TBatch>
                     group.LearningRate = lr;
 
                 double lossValue;
+                using (NativeStepGuard.Enter())
                 using (var scope = NewDisposeScope())
                 {
                     Tensor loss = _task.ComputeLoss(batch);
