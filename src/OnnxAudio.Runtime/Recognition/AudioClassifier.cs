@@ -95,7 +95,7 @@ public sealed class AudioClassifier : IDisposable
         float[] clip = ArrayPool<float>.Shared.Rent(ClipSamples);
         int frames = _features.FrameCount(ClipSamples), mels = _features.NMels;
         float[] frameMajor = ArrayPool<float>.Shared.Rent(frames * mels);
-        float[] input = new float[frames * mels];
+        float[] input = ArrayPool<float>.Shared.Rent(frames * mels);
         try
         {
             Span<float> c = clip.AsSpan(0, ClipSamples);
@@ -110,7 +110,7 @@ public sealed class AudioClassifier : IDisposable
                 for (int m = 0; m < mels; m++)
                     input[m * frames + t] = frameMajor[t * mels + m];
 
-            using var value = OrtValue.CreateTensorValueFromMemory(input, [1, mels, frames]);
+            using var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(0, frames * mels), [1, mels, frames]);
             using var runOptions = new RunOptions();
             using var outputs = _session.Run(runOptions, [_inputName], [value], [_outputName]);
             ReadOnlySpan<float> logits = outputs[0].GetTensorDataAsSpan<float>();
@@ -120,6 +120,7 @@ public sealed class AudioClassifier : IDisposable
         {
             ArrayPool<float>.Shared.Return(clip);
             ArrayPool<float>.Shared.Return(frameMajor);
+            ArrayPool<float>.Shared.Return(input);
         }
     }
 
