@@ -1,3 +1,6 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
 namespace OnnxAudio.Training.Recognition;
 
 /// <summary>A batch of log-mel features [batch, mels, frames] and class labels.</summary>
@@ -16,5 +19,13 @@ public sealed record FeatureBatch(float[] Features, long[] Shape, long[] Labels)
         }
 
         return new FeatureBatch(features, [examples.Count, mels, frames], labels);
+    }
+
+    /// <summary>How many of the batch's examples <paramref name="model"/> classifies right (call in eval mode, without gradients).</summary>
+    public int CountCorrect(nn.Module<Tensor, Tensor> model)
+    {
+        using Tensor predicted = model.forward(tensor(Features).reshape(Shape)).argmax(1);
+        long[] labels = predicted.data<long>().ToArray();
+        return labels.Where((label, i) => label == Labels[i]).Count();
     }
 }

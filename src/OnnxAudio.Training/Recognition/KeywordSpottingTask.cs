@@ -96,13 +96,10 @@ public sealed class KeywordSpottingTask : ITrainingTask<FeatureBatch>
                     x = Degradations.Power(x) > 0 ? Degradations.MixAtSnr(x, NoiseGenerator.Generate(type, x.Length, r), snr) : x;
                 }
 
-                examples.Add(AugmentedClips.Features(logMel, x, clip.LabelIndex));
+                examples.Add(FeatureExample.FromClip(logMel, x, clip.LabelIndex));
             }
 
-            FeatureBatch batch = FeatureBatch.Collate(examples);
-            using Tensor predicted = _model.forward(tensor(batch.Features).reshape(batch.Shape)).argmax(1);
-            long[] labels = predicted.data<long>().ToArray();
-            correct += labels.Where((label, k) => label == batch.Labels[k]).Count();
+            correct += FeatureBatch.Collate(examples).CountCorrect(_model);
         }
 
         return correct / (double)indices.Length;
@@ -163,7 +160,7 @@ public sealed class KeywordSpottingTask : ITrainingTask<FeatureBatch>
 
             Degradations.Gain(x, -10 + 16 * random.NextDouble());
             Degradations.Clip(x, 1f);
-            FeatureExample example = Features(_logMel, x, clip.LabelIndex);
+            FeatureExample example = FeatureExample.FromClip(_logMel, x, clip.LabelIndex);
             SpecAugment(example, random);
             return example;
         }
@@ -221,19 +218,6 @@ public sealed class KeywordSpottingTask : ITrainingTask<FeatureBatch>
                     for (int t = 0; t < frames; t++)
                         e.Features[c * frames + t] = mean;
             }
-        }
-
-        /// <summary>Log-mel features of a clip in the model's [mels, frames] layout.</summary>
-        public static FeatureExample Features(LogMelSpectrogram logMel, float[] clip, int label)
-        {
-            int frames = logMel.FrameCount(clip.Length), mels = logMel.NMels;
-            var frameMajor = new float[frames * mels];
-            logMel.Compute(clip, frameMajor);
-            var channelMajor = new float[frameMajor.Length];
-            for (int t = 0; t < frames; t++)
-                for (int m = 0; m < mels; m++)
-                    channelMajor[m * frames + t] = frameMajor[t * mels + m];
-            return new FeatureExample(channelMajor, frames, label);
         }
     }
 }

@@ -49,10 +49,7 @@ public sealed class ToneClassificationTask : ITrainingTask<FeatureBatch>
         for (int start = 0; start < _heldOut.Count; start += 64)
         {
             var examples = Enumerable.Range(start, Math.Min(64, _heldOut.Count - start)).Select(i => _heldOut.Get(i, new Random(i))).ToList();
-            FeatureBatch batch = FeatureBatch.Collate(examples);
-            using Tensor predicted = _model.forward(tensor(batch.Features).reshape(batch.Shape)).argmax(1);
-            long[] labels = predicted.data<long>().ToArray();
-            correct += labels.Where((label, i) => label == batch.Labels[i]).Count();
+            correct += FeatureBatch.Collate(examples).CountCorrect(_model);
         }
 
         return new Dictionary<string, double> { ["accuracy"] = correct / (double)_heldOut.Count };

@@ -36,15 +36,7 @@ public sealed class ToneDataset : IDataset<FeatureExample>
         var r = new Random(StableHash.Combine(_seed, index));
         int label = r.Next(Labels.Length);
         float[] clip = Synthesize(label, r);
-        int frames = Features.FrameCount(clip.Length);
-        var frameMajor = new float[frames * Features.NMels];
-        Features.Compute(clip, frameMajor);
-        // [frames, mels] → [mels, frames] for Conv1d.
-        var channelMajor = new float[frameMajor.Length];
-        for (int t = 0; t < frames; t++)
-            for (int m = 0; m < Features.NMels; m++)
-                channelMajor[m * frames + t] = frameMajor[t * Features.NMels + m];
-        return new FeatureExample(channelMajor, frames, label);
+        return FeatureExample.FromClip(Features, clip, label);
     }
 
     internal static float[] Synthesize(int label, Random r)

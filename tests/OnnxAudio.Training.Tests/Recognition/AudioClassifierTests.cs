@@ -46,13 +46,9 @@ public class AudioClassifierTests : IDisposable
             float[] probabilities = new float[4];
             classifier.Probabilities(audio, probabilities);
 
-            var features = new OnnxAudio.Dsp.LogMelSpectrogram(new OnnxAudio.Dsp.LogMelOptions { NMels = 40 });
-            float[] frameMajor = features.Compute(audio);
-            int frames = frameMajor.Length / 40;
-            var channelMajor = new float[frameMajor.Length];
-            for (int t = 0; t < frames; t++)
-                for (int m = 0; m < 40; m++)
-                    channelMajor[m * frames + t] = frameMajor[t * 40 + m];
+            FeatureExample example = FeatureExample.FromClip(new OnnxAudio.Dsp.LogMelSpectrogram(new OnnxAudio.Dsp.LogMelOptions { NMels = 40 }), audio, 0);
+            float[] channelMajor = example.Features;
+            int frames = example.Frames;
             float[] expected;
             using (no_grad())
                 expected = OnnxExporter.ToArray(model.forward(tensor(channelMajor).reshape(1, 40, frames)).softmax(1));

@@ -61,13 +61,9 @@ public class KeywordSpottingTaskTests : IDisposable
             float[] audio = AudioFile.ReadMono(clip, 16000);
             float[] ours = new float[22];
             classifier.Probabilities(audio, ours);
-            var logMel = new OnnxAudio.Dsp.LogMelSpectrogram(new OnnxAudio.Dsp.LogMelOptions { NMels = 40 });
-            float[] frameMajor = logMel.Compute(audio);
-            int frames = frameMajor.Length / 40;
-            float[] channelMajor = new float[frameMajor.Length];
-            for (int t = 0; t < frames; t++)
-                for (int m = 0; m < 40; m++)
-                    channelMajor[m * frames + t] = frameMajor[t * 40 + m];
+            FeatureExample example = FeatureExample.FromClip(new OnnxAudio.Dsp.LogMelSpectrogram(new OnnxAudio.Dsp.LogMelOptions { NMels = 40 }), audio, 0);
+            float[] channelMajor = example.Features;
+            int frames = example.Frames;
             task.Model.eval();
             float[] expected;
             using (no_grad())
