@@ -84,33 +84,59 @@ internal static class EvalCommand
 
     private static Command Classify(CliContext context)
     {
-        var predictions = new Option<string>("--predictions") { Description = "JSON lines with 'file' and 'label' (what 'onnxaudio recognize --json' prints)", Required = true };
+        var predictions = new Option<string?>("--predictions") { Description = "JSON lines with 'file' and 'label' (what 'onnxaudio recognize --json' prints)" };
+        var model = new Option<string?>("--model", "-m") { Description = "Run this recognition model over --data instead of reading predictions" };
+        var data = new Option<string?>("--data") { Description = "Folder with one sub-folder per label (with --model)" };
         var keywords = new Option<string[]>("--keywords") { Description = "Classes to keep; other folder names count as _unknown_", AllowMultipleArgumentsPerToken = true };
         var json = new Option<string?>("--json") { Description = "Write the report as JSON to this file" };
         var plots = new Option<string?>("--plots") { Description = "Write the confusion matrix as a PNG to this folder" };
         var command = new Command("classify", "Accuracy, per-class precision/recall and confusion matrix; the true label of a file is its folder's name")
         {
-            predictions, keywords, json, plots,
+            predictions, model, data, keywords, json, plots,
         };
         command.SetAction(parse =>
         {
             string[] keep = parse.GetValue(keywords) ?? [];
             var truth = new List<string>();
             var predicted = new List<string>();
-            int lineNumber = 0;
-            foreach (string line in File.ReadLines(parse.GetValue(predictions)!))
+            string TrueLabel(string file)
             {
-                lineNumber++;
-                if (line.Trim().Length == 0)
-                    continue;
-                using var doc = JsonDocument.Parse(line);
-                string file = doc.RootElement.GetProperty("file").GetString() ?? throw new OnnxAudioException($"line {lineNumber}: no file");
-                string label = doc.RootElement.GetProperty("label").GetString() ?? throw new OnnxAudioException($"line {lineNumber}: no label");
                 string parent = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(file))!);
-                truth.Add(keep.Length == 0 || keep.Contains(parent) || parent.StartsWith('_') ? parent : "_unknown_");
-                predicted.Add(label);
+                return keep.Length == 0 || keep.Contains(parent) || parent.StartsWith('_') ? parent : "_unknown_";
             }
 
+            if (parse.GetValue(model) is string modelPath)
+            {
+                string dataFolder = parse.GetValue(data) ?? throw new OnnxAudioException("--model needs --data, a folder with one sub-folder per label");
+                if (!Directory.Exists(dataFolder))
+                    throw new OnnxAudioException($"{dataFolder}: no such folder");
+                using var classifier = Recognition.AudioClassifier.Load(modelPath);
+                string[] files = Directory.EnumerateFiles(dataFolder, "*.wav", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
+                var labelsOut = new string[files.Length];
+                Parallel.For(0, files.Length, i =>
+                    labelsOut[i] = classifier.Classify(AudioFile.ReadMono(files[i], classifier.SampleRate)).Label);
+                truth.AddRange(files.Select(TrueLabel));
+                predicted.AddRange(labelsOut);
+            }
+            else
+            {
+                string predictionsFile = parse.GetValue(predictions) ?? throw new OnnxAudioException("give --predictions, or --model with --data");
+                int lineNumber = 0;
+                foreach (string line in File.ReadLines(predictionsFile))
+                {
+                    lineNumber++;
+                    if (line.Trim().Length == 0)
+                        continue;
+                    using var doc = JsonDocument.Parse(line);
+                    string file = doc.RootElement.GetProperty("file").GetString() ?? throw new OnnxAudioException($"{predictionsFile}:{lineNumber}: no file");
+                    string label = doc.RootElement.GetProperty("label").GetString() ?? throw new OnnxAudioException($"{predictionsFile}:{lineNumber}: no label");
+                    truth.Add(TrueLabel(file));
+                    predicted.Add(label);
+                }
+            }
+
+            if (truth.Count == 0)
+                throw new OnnxAudioException("nothing to score");
             string[] labels = truth.Concat(predicted).Distinct().Order(StringComparer.Ordinal).ToArray();
             var report = ClassificationReport.Compute(truth.Select(t => Array.IndexOf(labels, t)).ToArray(), predicted.Select(p => Array.IndexOf(labels, p)).ToArray(), labels);
             TextWriter o = context.Out;

@@ -74,6 +74,11 @@ public class RecognizeCommandTests(ToneModelFixture fixture) : IClassFixture<Ton
         var (evalCode, evalOutput, _) = Run("eval", "classify", "--predictions", predictions);
         Assert.Equal(0, evalCode);
         Assert.Contains(FormattableString.Invariant($"accuracy {100.0 * correct / 24:0.00}%"), evalOutput);
+
+        // The same figure when eval runs the model itself over the folder.
+        var (direct, directOutput, _) = Run("eval", "classify", "--model", _model, "--data", clips);
+        Assert.Equal(0, direct);
+        Assert.Contains(FormattableString.Invariant($"24 files, accuracy {100.0 * correct / 24:0.00}%"), directOutput);
     }
 
     [Fact]
