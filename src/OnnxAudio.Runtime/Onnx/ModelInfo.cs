@@ -41,6 +41,16 @@ public sealed class ModelInfo
 
     public string? Get(string key) => All.TryGetValue(key, out string? v) ? v : null;
 
+    /// <summary>A required positive integer entry, with an error naming the model and the key when it is missing or malformed.</summary>
+    public int GetPositiveInt(string key) =>
+        Get(key) is string text && int.TryParse(text, CultureInfo.InvariantCulture, out int value) && value > 0
+            ? value
+            : throw new OnnxAudioException($"{Name}: the model's metadata has no valid '{key}' (a positive integer)");
+
+    /// <summary>A required entry, with an error naming the model and the key when it is missing.</summary>
+    public string GetRequired(string key) =>
+        Get(key) ?? throw new OnnxAudioException($"{Name}: the model's metadata has no '{key}'");
+
     internal static ModelInfo From(string name, IReadOnlyDictionary<string, string> metadata) => new(name, metadata);
 
     private IReadOnlyList<string> ParseLabels(string json)

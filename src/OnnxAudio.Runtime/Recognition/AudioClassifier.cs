@@ -13,24 +13,26 @@ namespace OnnxAudio.Recognition;
 /// </summary>
 public sealed class AudioClassifier : IDisposable
 {
+    /// <summary>The metadata task of recognition models.</summary>
+    public const string Task = "recognition";
+    private readonly ModelSession _model;
     private readonly InferenceSession _session;
     private readonly LogMelSpectrogram _features;
     private readonly string _inputName;
     private readonly string _outputName;
 
-    private AudioClassifier(InferenceSession session, ModelInfo metadata, ExecutionProvider provider)
+    private AudioClassifier(ModelSession model)
     {
-        _session = session;
-        Metadata = metadata;
-        Provider = provider;
-        if (metadata.Task != "recognition")
-            throw new OnnxAudioException($"{metadata.Name}: this is a '{metadata.Task}' model, not a recognition model");
-        if (metadata.Labels.Count < 2)
-            throw new OnnxAudioException($"{metadata.Name}: a classifier needs at least two labels in its metadata");
-        _features = new LogMelSpectrogram(metadata.Features ?? throw new OnnxAudioException($"{metadata.Name}: the model's metadata has no feature settings"));
-        _inputName = session.InputNames.Single();
-        _outputName = session.OutputNames[0];
-        ClipSamples = metadata.ClipSamples ?? metadata.SampleRate;
+        _model = model;
+        _session = model.Session;
+        Metadata = model.Metadata;
+        Provider = model.Provider;
+        if (Metadata.Labels.Count < 2)
+            throw new OnnxAudioException($"{Metadata.Name}: a classifier needs at least two labels in its metadata");
+        _features = new LogMelSpectrogram(Metadata.Features ?? throw new OnnxAudioException($"{Metadata.Name}: the model's metadata has no feature settings"));
+        _inputName = _session.InputNames.Single();
+        _outputName = _session.OutputNames[0];
+        ClipSamples = Metadata.ClipSamples ?? Metadata.SampleRate;
     }
 
     public ModelInfo Metadata { get; }
@@ -44,33 +46,21 @@ public sealed class AudioClassifier : IDisposable
     /// <summary>Samples the model looks at; shorter input is padded with silence, longer input is cut to its middle.</summary>
     public int ClipSamples { get; }
 
-    public static AudioClassifier Load(string path, InferenceOptions? options = null)
-    {
-        if (!File.Exists(path))
-            throw new OnnxAudioException($"{path}: no such model file");
-        return Load(File.ReadAllBytes(path), path, options);
-    }
+    public static AudioClassifier Load(string path, InferenceOptions? options = null) =>
+        Create(ModelSession.Load(path, options, Task));
 
-    public static AudioClassifier Load(byte[] model, string name, InferenceOptions? options = null)
+    public static AudioClassifier Load(byte[] model, string name, InferenceOptions? options = null) =>
+        Create(ModelSession.Load(model, name, options, Task));
+
+    private static AudioClassifier Create(ModelSession model)
     {
-        InferenceSession session;
-        ExecutionProvider used;
         try
         {
-            session = SessionFactory.Create(model, options ?? InferenceOptions.Default, out used);
-        }
-        catch (OnnxRuntimeException e)
-        {
-            throw new OnnxAudioException($"{name}: not a loadable ONNX model: {e.Message}", e);
-        }
-
-        try
-        {
-            return new AudioClassifier(session, ModelInfo.From(name, session.ModelMetadata.CustomMetadataMap), used);
+            return new AudioClassifier(model);
         }
         catch
         {
-            session.Dispose();
+            model.Dispose();
             throw;
         }
     }
@@ -124,5 +114,5 @@ public sealed class AudioClassifier : IDisposable
         }
     }
 
-    public void Dispose() => _session.Dispose();
+    public void Dispose() => _model.Dispose();
 }

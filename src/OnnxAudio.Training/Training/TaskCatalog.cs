@@ -1,4 +1,5 @@
 using OnnxAudio.Training.Recognition;
+using OnnxAudio.Training.Restoration;
 
 namespace OnnxAudio.Training.Training;
 
@@ -11,6 +12,10 @@ public static class TaskCatalog
             o => new TrainingRun<FeatureBatch>(new ToneClassificationTask(o), o)),
         [KeywordSpottingTask.TaskName] = ("keyword spotting on a Speech Commands-layout folder (--data), --arch dscnn|crnn|transformer",
             o => new TrainingRun<FeatureBatch>(new KeywordSpottingTask(o), o)),
+        [RestorationTask.DenoiseName] = ("streaming speech denoiser on a 'data denoise' corpus (--data), --arch small|base|large",
+            o => new TrainingRun<RestorationBatch>(new RestorationTask(o, RestorationKind.Denoise), o)),
+        [RestorationTask.DeclipName] = ("clipping repair on the clean speech of a 'data denoise' corpus (--data), --arch small|base|large",
+            o => new TrainingRun<RestorationBatch>(new RestorationTask(o, RestorationKind.Declip), o)),
     };
 
     public static IReadOnlyCollection<string> Names => Tasks.Keys;

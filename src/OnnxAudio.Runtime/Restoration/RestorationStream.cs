@@ -1,0 +1,223 @@
+using Microsoft.ML.OnnxRuntime;
+using OnnxAudio.Dsp;
+
+namespace OnnxAudio.Restoration;
+
+/// <summary>
+/// One real-time restoration stream: push samples as they arrive and get restored samples back, hop by hop. The
+/// output lags the input by <see cref="Restorer.DelaySamples"/> (it starts with that many samples of the silence the
+/// stream is primed with); <see cref="Flush"/> ends the stream so that every pushed sample has left. Holds its own
+/// STFT buffers and recurrent state, so memory stays constant however long the stream runs. Not thread-safe; use one
+/// stream per audio stream (the <see cref="Restorer"/> is shared).
+/// </summary>
+public sealed class RestorationStream : IDisposable
+{
+    /// <summary>Input samples handed to the model per call at most (64 frames at a 160-sample hop ≈ 10 k samples).</summary>
+    internal const int BlockSamples = 8192;
+    private const int MaxFramesPerRun = 64;
+
+    private readonly Restorer _restorer;
+    private readonly StreamingStft _analysis;
+    private readonly StreamingIstft _synthesis;
+    private readonly float _strength;
+    private readonly float? _fixedLevel;
+    private readonly int _bins;
+    private readonly int _hop;
+    private readonly float[] _real, _imag;
+    private readonly float[] _spectrum, _mask;
+    private readonly float[] _zeros, _scratch;
+    private float[] _state, _nextState;
+    private readonly string[] _inputNames = [Restorer.SpectrumInput, Restorer.StateInput];
+    private readonly string[] _outputNames = [Restorer.MaskOutput, Restorer.StateOutput];
+    private readonly RunOptions _runOptions = new();
+    private float[] _history = [];   // input samples not yet matched by output (declipping only)
+    private int _historyCount;
+    private float _runningPeak;
+    private long _pushed, _emitted;
+    private bool _primed;
+    private bool _disposed;
+
+    internal RestorationStream(Restorer restorer, float strength, float? clipLevel)
+    {
+        if (!float.IsFinite(strength) || strength is < 0 or > 1)
+            throw new ArgumentOutOfRangeException(nameof(strength), strength, "The strength must lie in [0, 1].");
+        if (clipLevel is float l && (!float.IsFinite(l) || l < 0))
+            throw new ArgumentOutOfRangeException(nameof(clipLevel), clipLevel, "The clipping level must be a non-negative number.");
+        _restorer = restorer;
+        _strength = strength;
+        _fixedLevel = clipLevel;
+        _analysis = new StreamingStft(restorer.Stft);
+        _synthesis = new StreamingIstft(restorer.Stft);
+        _bins = restorer.Stft.Bins;
+        _hop = restorer.HopLength;
+        _real = new float[_bins];
+        _imag = new float[_bins];
+        _spectrum = new float[MaxFramesPerRun * _bins * 2];
+        _mask = new float[MaxFramesPerRun * _bins * 2];
+        _zeros = new float[restorer.Stft.NFft];
+        _scratch = new float[MaxOutputSamples(restorer.Stft.NFft)];
+        _state = new float[restorer.StateLayers * restorer.StateHidden];
+        _nextState = new float[_state.Length];
+    }
+
+    public Restorer Restorer => _restorer;
+
+    /// <summary>The room the output span of <c>Push</c> (and <see cref="Flush"/>) needs for this many input samples.</summary>
+    public int MaxOutputSamples(int inputSamples) => inputSamples + _restorer.Stft.NFft + _hop;
+
+    /// <summary>
+    /// Adds input samples (mono, at the model's rate) and writes the output samples they complete; returns how many.
+    /// <paramref name="output"/> must hold <see cref="MaxOutputSamples"/>(input length).
+    /// </summary>
+    public int Push(ReadOnlySpan<float> input, Span<float> output)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (output.Length < MaxOutputSamples(input.Length))
+            throw new ArgumentException($"The output must hold {MaxOutputSamples(input.Length)} samples for {input.Length} input samples.", nameof(output));
+        int written = 0;
+        if (!_primed)
+        {
+            // Prime with n_fft − hop zeros so that the first real sample lies inside full overlap-add coverage.
+            _primed = true;
+            Feed(_zeros.AsSpan(0, _restorer.DelaySamples), countsAsInput: false, output, ref written);
+        }
+
+        for (int offset = 0; offset < input.Length; offset += MaxFramesPerRun * _hop)
+            Feed(input.Slice(offset, Math.Min(MaxFramesPerRun * _hop, input.Length - offset)), countsAsInput: true, output, ref written);
+        return written;
+    }
+
+    /// <summary>Convenience overload that allocates the output.</summary>
+    public float[] Push(ReadOnlySpan<float> input)
+    {
+        var output = new float[MaxOutputSamples(input.Length)];
+        return output[..Push(input, output)];
+    }
+
+    /// <summary>
+    /// Ends the stream: pads with silence until every pushed sample has left, writes those last samples (at most
+    /// <see cref="MaxOutputSamples"/>(0)) and resets the stream for a new one. Returns how many were written.
+    /// </summary>
+    public int Flush(Span<float> output)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (output.Length < MaxOutputSamples(0))
+            throw new ArgumentException($"The output must hold {MaxOutputSamples(0)} samples.", nameof(output));
+        int written = 0;
+        if (_primed)
+        {
+            long target = _pushed + _restorer.DelaySamples;
+            Span<float> scratch = _scratch;
+            int produced = 0;
+            Feed(_zeros, countsAsInput: false, scratch, ref produced);
+            written = (int)Math.Min(produced, target - (_emitted - produced));
+            scratch[..written].CopyTo(output);
+        }
+
+        Reset();
+        return written;
+    }
+
+    /// <summary>Forgets the stream: state, buffers and counters start afresh.</summary>
+    public void Reset()
+    {
+        _analysis.Reset();
+        _synthesis.Reset();
+        Array.Clear(_state);
+        _historyCount = 0;
+        _runningPeak = 0;
+        _pushed = _emitted = 0;
+        _primed = false;
+    }
+
+    private void Feed(ReadOnlySpan<float> samples, bool countsAsInput, Span<float> output, ref int written)
+    {
+        _analysis.Push(samples);
+        if (countsAsInput)
+            _pushed += samples.Length;
+        if (_restorer.ClipConsistency)
+            Remember(samples, countsAsInput);
+        while (_analysis.AvailableFrames > 0)
+        {
+            int frames = Math.Min(MaxFramesPerRun, _analysis.AvailableFrames);
+            for (int t = 0; t < frames; t++)
+            {
+                _analysis.TryReadFrame(_real, _imag);
+                Span<float> frame = _spectrum.AsSpan(t * _bins * 2, _bins * 2);
+                for (int f = 0; f < _bins; f++)
+                {
+                    frame[2 * f] = _real[f];
+                    frame[2 * f + 1] = _imag[f];
+                }
+            }
+
+            RunModel(frames);
+            for (int t = 0; t < frames; t++)
+            {
+                ApplyMask(t);
+                Span<float> block = output.Slice(written, _hop);
+                _synthesis.PushFrame(_real, _imag, block);
+                if (_restorer.ClipConsistency)
+                    Project(block);
+                written += _hop;
+                _emitted += _hop;
+            }
+        }
+    }
+
+    private void RunModel(int frames)
+    {
+        long[] spectrumShape = [1, frames, _bins, 2];
+        long[] stateShape = [_restorer.StateLayers, 1, _restorer.StateHidden];
+        using var spectrum = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _spectrum.AsMemory(0, frames * _bins * 2), spectrumShape);
+        using var state = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _state.AsMemory(), stateShape);
+        using var mask = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _mask.AsMemory(0, frames * _bins * 2), spectrumShape);
+        using var next = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _nextState.AsMemory(), stateShape);
+        _restorer.Session.Run(_runOptions, _inputNames, [spectrum, state], _outputNames, [mask, next]);
+        (_state, _nextState) = (_nextState, _state);
+    }
+
+    /// <summary>Frame t of the spectrum times its mask blended with unity by the strength, into _real/_imag.</summary>
+    private void ApplyMask(int t)
+    {
+        ReadOnlySpan<float> x = _spectrum.AsSpan(t * _bins * 2, _bins * 2), m = _mask.AsSpan(t * _bins * 2, _bins * 2);
+        float s = _strength;
+        for (int f = 0; f < _bins; f++)
+        {
+            float mr = 1 + s * (m[2 * f] - 1), mi = s * m[2 * f + 1];
+            float xr = x[2 * f], xi = x[2 * f + 1];
+            _real[f] = mr * xr - mi * xi;
+            _imag[f] = mr * xi + mi * xr;
+        }
+    }
+
+    private void Remember(ReadOnlySpan<float> samples, bool countsAsInput)
+    {
+        if (_historyCount + samples.Length > _history.Length)
+            Array.Resize(ref _history, Math.Max(_historyCount + samples.Length, 2 * _history.Length));
+        samples.CopyTo(_history.AsSpan(_historyCount));
+        _historyCount += samples.Length;
+        if (countsAsInput)
+            foreach (float v in samples)
+                _runningPeak = MathF.Max(_runningPeak, MathF.Abs(v));
+    }
+
+    /// <summary>Clipping consistency on output samples, against the input samples they stand for (same position, delayed).</summary>
+    private void Project(Span<float> block)
+    {
+        float level = _fixedLevel ?? _runningPeak;
+        int n = Math.Min(block.Length, _historyCount);
+        for (int i = 0; i < n; i++)
+            block[i] = ClipRepair.Project(block[i], _history[i], level);
+        Array.Copy(_history, n, _history, 0, _historyCount - n);
+        _historyCount -= n;
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+            return;
+        _disposed = true;
+        _runOptions.Dispose();
+    }
+}

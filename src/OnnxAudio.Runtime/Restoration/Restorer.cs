@@ -1,0 +1,185 @@
+using System.Globalization;
+using Microsoft.ML.OnnxRuntime;
+using OnnxAudio.Audio;
+using OnnxAudio.Dsp;
+using OnnxAudio.Onnx;
+
+namespace OnnxAudio.Restoration;
+
+/// <summary>
+/// Runs an OnnxAudio restoration model (denoising or declipping): a causal STFT-domain network that predicts a complex
+/// mask per frame and carries its recurrent state between calls. Configured from the model's metadata (sample rate,
+/// STFT size and hop, state shape). Thread-safe: one instance serves any number of <see cref="RestorationStream"/>s
+/// and offline calls at once. Dispose it to free the native session.
+/// </summary>
+public sealed class Restorer : IDisposable
+{
+    /// <summary>The metadata task of restoration models.</summary>
+    public const string Task = "restoration";
+    internal const string SpectrumInput = "spectrum", StateInput = "state", MaskOutput = "mask", StateOutput = "next_state";
+
+    private readonly ModelSession _model;
+
+    private Restorer(ModelSession model)
+    {
+        _model = model;
+        ModelInfo m = model.Metadata;
+        Kind = m.GetRequired("restoration") switch
+        {
+            "denoise" => RestorationKind.Denoise,
+            "declip" => RestorationKind.Declip,
+            string other => throw new OnnxAudioException($"{m.Name}: unknown restoration '{other}' (denoise or declip)"),
+        };
+        if (m.GetRequired("window") != "sqrt_hann")
+            throw new OnnxAudioException($"{m.Name}: unsupported analysis window '{m.Get("window")}' (sqrt_hann)");
+        int nFft = m.GetPositiveInt("n_fft"), hop = m.GetPositiveInt("hop_length");
+        if (hop > nFft)
+            throw new OnnxAudioException($"{m.Name}: hop_length {hop} exceeds n_fft {nFft}");
+        Stft = new StftOptions { NFft = nFft, HopLength = hop, Window = WindowFunction.SqrtHann, Center = false };
+        string[] state = m.GetRequired("state_shape").Split(',');
+        if (state.Length != 2 || !int.TryParse(state[0], CultureInfo.InvariantCulture, out int layers) ||
+            !int.TryParse(state[1], CultureInfo.InvariantCulture, out int hidden) || layers < 1 || hidden < 1)
+            throw new OnnxAudioException($"{m.Name}: invalid state_shape '{m.Get("state_shape")}' (layers,hidden)");
+        StateLayers = layers;
+        StateHidden = hidden;
+        ClipConsistency = m.Get("clip_consistency") == "true";
+        model.RequireSignature([SpectrumInput, StateInput], [MaskOutput, StateOutput]);
+    }
+
+    public ModelInfo Metadata => _model.Metadata;
+
+    /// <summary>The provider the session runs on.</summary>
+    public ExecutionProvider Provider => _model.Provider;
+
+    public RestorationKind Kind { get; }
+
+    public int SampleRate => Metadata.SampleRate;
+
+    /// <summary>The STFT the model works on (causal framing; sqrt-Hann analysis and synthesis windows).</summary>
+    public StftOptions Stft { get; }
+
+    public int HopLength => Stft.HopLength;
+
+    /// <summary>
+    /// How far a stream's output lags its input, in samples: n_fft − hop. Outputs leave in hop-sized blocks, so a sample
+    /// waits at most <see cref="AlgorithmicLatency"/> between entering and leaving.
+    /// </summary>
+    public int DelaySamples => Stft.NFft - Stft.HopLength;
+
+    /// <summary>Algorithmic latency of streaming: one analysis window (n_fft samples), no look-ahead.</summary>
+    public TimeSpan AlgorithmicLatency => TimeSpan.FromSeconds(Stft.NFft / (double)SampleRate);
+
+    /// <summary>Whether the output is made consistent with the unclipped input samples (declipping models).</summary>
+    public bool ClipConsistency { get; }
+
+    internal int StateLayers { get; }
+
+    internal int StateHidden { get; }
+
+    internal InferenceSession Session => _model.Session;
+
+    public static Restorer Load(string path, InferenceOptions? options = null) => Create(ModelSession.Load(path, options, Task));
+
+    public static Restorer Load(byte[] model, string name, InferenceOptions? options = null) => Create(ModelSession.Load(model, name, options, Task));
+
+    private static Restorer Create(ModelSession model)
+    {
+        try
+        {
+            return new Restorer(model);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A new stream with its own state. <paramref name="strength"/> blends the model's mask with unity (0: input
+    /// unchanged, 1: full effect). For declipping, <paramref name="clipLevel"/> is the level the input was clipped at;
+    /// without it the stream uses the running peak of what it has seen.
+    /// </summary>
+    public RestorationStream CreateStream(float strength = 1f, float? clipLevel = null) => new(this, strength, clipLevel);
+
+    /// <summary>
+    /// Restores a whole signal (mono, at <see cref="SampleRate"/>): the output has the input's length and is time-aligned
+    /// with it (the stream delay is removed). Declipping detects the clipping level over the whole signal first.
+    /// </summary>
+    public float[] Process(ReadOnlySpan<float> input, float strength = 1f, CancellationToken cancellationToken = default)
+    {
+        float? level = Kind == RestorationKind.Declip ? ClipRepair.DetectLevel(input) ?? 0f : null;
+        var output = new float[input.Length];
+        int position = 0;
+        using RestorationStream stream = CreateStream(strength, level);
+        var aligned = new AlignedOutput(DelaySamples, input.Length, produced =>
+        {
+            produced.CopyTo(output.AsSpan(position));
+            position += produced.Length;
+        });
+        float[] block = new float[stream.MaxOutputSamples(RestorationStream.BlockSamples)];
+        for (int offset = 0; offset < input.Length; offset += RestorationStream.BlockSamples)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            ReadOnlySpan<float> part = input.Slice(offset, Math.Min(RestorationStream.BlockSamples, input.Length - offset));
+            aligned.Accept(block.AsSpan(0, stream.Push(part, block)));
+        }
+
+        aligned.Accept(block.AsSpan(0, stream.Flush(block)));
+        return output;
+    }
+
+    /// <summary>
+    /// Restores an audio source block by block into <paramref name="writeOutput"/> (mono at <see cref="SampleRate"/>;
+    /// convert with <see cref="AudioFile.OpenMono"/>), time-aligned with the input and as long, in constant memory.
+    /// <paramref name="clipLevel"/> is used by declipping models (find it in a first pass with a
+    /// <see cref="ClipLevelDetector"/>). Progress reports the input samples read. Returns the samples written.
+    /// </summary>
+    public long Process(IAudioSource source, Action<ReadOnlySpan<float>> writeOutput, float strength = 1f, float? clipLevel = null,
+        IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(writeOutput);
+        if (source.Format.Channels != 1 || source.Format.SampleRate != SampleRate)
+            throw new OnnxAudioException($"{source.Name}: the restorer takes mono audio at {SampleRate} Hz, not {source.Format} (open it with AudioFile.OpenMono)");
+        using RestorationStream stream = CreateStream(strength, clipLevel);
+        float[] input = new float[RestorationStream.BlockSamples];
+        float[] output = new float[stream.MaxOutputSamples(input.Length)];
+        var aligned = new AlignedOutput(DelaySamples, long.MaxValue, writeOutput);
+        long read = 0;
+        int n;
+        while ((n = source.Read(input)) > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            read += n;
+            aligned.Accept(output.AsSpan(0, stream.Push(input.AsSpan(0, n), output)));
+            progress?.Report(read);
+        }
+
+        aligned.Accept(output.AsSpan(0, stream.Flush(output)));
+        return aligned.Written;
+    }
+
+    public void Dispose() => _model.Dispose();
+
+    /// <summary>Drops the first <c>delay</c> samples of a stream's output (its lag) and passes on at most <c>limit</c> samples.</summary>
+    private sealed class AlignedOutput(int delay, long limit, Action<ReadOnlySpan<float>> sink)
+    {
+        private int _skip = delay;
+
+        public long Written { get; private set; }
+
+        public void Accept(ReadOnlySpan<float> produced)
+        {
+            int drop = Math.Min(_skip, produced.Length);
+            _skip -= drop;
+            produced = produced[drop..];
+            if (produced.Length > limit - Written)
+                produced = produced[..(int)(limit - Written)];
+            if (produced.IsEmpty)
+                return;
+            sink(produced);
+            Written += produced.Length;
+        }
+    }
+}

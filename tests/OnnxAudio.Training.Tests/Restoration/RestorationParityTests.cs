@@ -1,0 +1,174 @@
+using OnnxAudio.Restoration;
+using OnnxAudio.Training.Export;
+using OnnxAudio.Training.Models;
+using OnnxAudio.Training.Restoration;
+using OnnxAudio.Training.Tests.Export;
+using TorchSharp;
+using static TorchSharp.torch;
+using RuntimeKind = OnnxAudio.Restoration.RestorationKind;
+using TrainingKind = OnnxAudio.Training.Restoration.RestorationKind;
+
+namespace OnnxAudio.Training.Tests.Restoration;
+
+/// <summary>
+/// The restoration model as exported and as run by the runtime's <see cref="Restorer"/> against TorchSharp: the graph
+/// alone (mask and state, whole and in chunks), and the whole pipeline — STFT, mask, inverse STFT, clipping
+/// consistency — against torch.stft/istft on the same waveform.
+/// </summary>
+public class RestorationParityTests
+{
+    private static SpectralMaskDenoiser SmallModel(double bound = 1.0)
+    {
+        torch.manual_seed(5);
+        var model = new SpectralMaskDenoiser(new SpectralMaskConfig(Hidden: 24, Layers: 2, MaskBound: bound));
+        model.eval();
+        return model;
+    }
+
+    [Fact]
+    public void Registers_every_parameter()
+    {
+        var config = new SpectralMaskConfig(Hidden: 24, Layers: 2);
+        using var model = new SpectralMaskDenoiser(config);
+        int f = config.Bins, h = config.Hidden;
+        long expected = (f * h + h) + 2 * (3 * h * h + 3 * h * h + 6 * h) + (h * h + h) + (h * 2 * f + 2 * f);
+        Assert.Equal(expected, model.parameters().Where(p => p.requires_grad).Sum(p => p.numel()));
+        Assert.Equal(expected, model.ParameterCount);
+    }
+
+    [Fact]
+    public void Shipped_size_is_well_under_a_million_parameters()
+    {
+        using var model = new SpectralMaskDenoiser(RestorationTask.ParseArchitecture(null, TrainingKind.Denoise));
+        Assert.InRange(model.ParameterCount, 100_000, 700_000);
+    }
+
+    [Fact]
+    public void Graph_matches_torch_whole_and_in_chunks_with_carried_state()
+    {
+        using var model = SmallModel();
+        using var session = OnnxParity.Session(RestorationTask.CreateGraph(model, TrainingKind.Denoise));
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        int bins = model.Config.Bins;
+        Tensor spectrum = randn(2, 37, bins, 2) * 3;
+        Tensor state0 = randn(2, 2, 24) * 0.5;
+        var (mask, state) = model.Mask(spectrum, state0);
+
+        float[][] whole = OnnxParity.Run(session, ("spectrum", OnnxExporter.ToArray(spectrum), [2, 37, bins, 2]), ("state", OnnxExporter.ToArray(state0), [2, 2, 24]));
+        AssertClose(OnnxExporter.ToArray(mask), whole[0]);
+        AssertClose(OnnxExporter.ToArray(state), whole[1]);
+
+        // Frames 0–9, then 10–36 from the state the first call returned.
+        Tensor first = spectrum.narrow(1, 0, 10).contiguous(), second = spectrum.narrow(1, 10, 27).contiguous();
+        float[][] a = OnnxParity.Run(session, ("spectrum", OnnxExporter.ToArray(first), [2, 10, bins, 2]), ("state", OnnxExporter.ToArray(state0), [2, 2, 24]));
+        float[][] b = OnnxParity.Run(session, ("spectrum", OnnxExporter.ToArray(second), [2, 27, bins, 2]), ("state", a[1], [2, 2, 24]));
+        AssertClose(OnnxExporter.ToArray(mask.narrow(1, 10, 27).contiguous()), b[0]);
+        AssertClose(OnnxExporter.ToArray(state), b[1]);
+    }
+
+    [Theory]
+    [InlineData(1.0f)]
+    [InlineData(0.5f)]
+    public void Restorer_matches_the_torch_pipeline(float strength)
+    {
+        using var model = SmallModel();
+        using var restorer = Restorer.Load(RestorationTask.CreateGraph(model, TrainingKind.Denoise).ToBytes(), "random-denoiser");
+        Assert.Equal(RuntimeKind.Denoise, restorer.Kind);
+        Assert.Equal(160, restorer.DelaySamples);
+        Assert.Equal(20, restorer.AlgorithmicLatency.TotalMilliseconds, 6);
+        float[] x = TestSignal(20_811, seed: 3);
+
+        float[] expected = TorchPipeline(model, x, strength, clipLevel: null);
+        float[] actual = restorer.Process(x, strength);
+        Assert.Equal(x.Length, actual.Length);
+        AssertClose(expected, actual, 1e-4 * x.Max(Math.Abs));
+    }
+
+    [Fact]
+    public void Declipper_matches_the_torch_pipeline_and_keeps_reliable_samples()
+    {
+        using var model = SmallModel(bound: 4.0);
+        using var restorer = Restorer.Load(RestorationTask.CreateGraph(model, TrainingKind.Declip).ToBytes(), "random-declipper");
+        Assert.Equal(RuntimeKind.Declip, restorer.Kind);
+        float[] clean = TestSignal(16_000, seed: 4);
+        float level = 0.3f * clean.Max(Math.Abs);
+        float[] clipped = clean.Select(v => Math.Clamp(v, -level, level)).ToArray();
+
+        float[] actual = restorer.Process(clipped);
+        float[] expected = TorchPipeline(model, clipped, 1f, level);
+        AssertClose(expected, actual, 1e-4 * level);
+        for (int i = 0; i < clipped.Length; i++)
+        {
+            if (Math.Abs(clipped[i]) < level * (1 - ClipRepair.Tolerance))
+                Assert.Equal(clipped[i], actual[i]);
+            else
+                Assert.True(actual[i] * Math.Sign(clipped[i]) >= level, $"sample {i}: {actual[i]} below the clipping level {level}");
+        }
+    }
+
+    [Fact]
+    public void Streaming_in_any_block_sizes_equals_offline_processing()
+    {
+        using var model = SmallModel();
+        using var restorer = Restorer.Load(RestorationTask.CreateGraph(model, TrainingKind.Denoise).ToBytes(), "random-denoiser");
+        float[] x = TestSignal(12_345, seed: 6);
+        float[] offline = restorer.Process(x);
+
+        using RestorationStream stream = restorer.CreateStream();
+        var streamed = new List<float>();
+        var random = new Random(1);
+        var output = new float[stream.MaxOutputSamples(2000)];
+        for (int offset = 0; offset < x.Length;)
+        {
+            int n = Math.Min(random.Next(1, 2000), x.Length - offset);
+            streamed.AddRange(output.AsSpan(0, stream.Push(x.AsSpan(offset, n), output)).ToArray());
+            offset += n;
+        }
+
+        streamed.AddRange(output.AsSpan(0, stream.Flush(output)).ToArray());
+        Assert.Equal(x.Length + restorer.DelaySamples, streamed.Count);
+        AssertClose(offline, streamed.Skip(restorer.DelaySamples).ToArray(), 1e-6);
+    }
+
+    /// <summary>torch.stft (zero-padded centring, which frames exactly as the primed causal stream) → model → istft.</summary>
+    private static float[] TorchPipeline(SpectralMaskDenoiser model, float[] x, float strength, float? clipLevel)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var c = model.Config;
+        Tensor window = hann_window(c.NFft).sqrt();
+        Tensor signal = tensor(x).reshape(1, x.Length);
+        Tensor spectrum = view_as_real(stft(signal, c.NFft, c.HopLength, c.NFft, window, center: true, pad_mode: PaddingModes.Constant, return_complex: true)).transpose(1, 2);
+        Tensor mask = model.forward(spectrum);
+        Tensor ones = stack([ones_like(mask.select(-1, 0)), zeros_like(mask.select(-1, 1))], -1);
+        mask = ones + strength * (mask - ones);
+        Tensor enhanced = SpectralMaskDenoiser.ApplyMask(mask, spectrum).transpose(1, 2).contiguous();
+        Tensor y = istft(view_as_complex(enhanced), c.NFft, c.HopLength, c.NFft, window, center: true, length: x.Length);
+        if (clipLevel is float level)
+            y = ClipConsistency.Project(y, signal, tensor(new[] { level }).reshape(1, 1));
+        return OnnxExporter.ToArray(y);
+    }
+
+    /// <summary>Voiced-speech-like test signal: a few harmonics with a slow envelope, plus noise.</summary>
+    private static float[] TestSignal(int length, int seed)
+    {
+        var random = new Random(seed);
+        var x = new float[length];
+        for (int i = 0; i < length; i++)
+        {
+            double t = i / 16000.0, envelope = 0.5 + 0.5 * Math.Sin(2 * Math.PI * 3 * t);
+            double voiced = Math.Sin(2 * Math.PI * 140 * t) + 0.5 * Math.Sin(2 * Math.PI * 280 * t) + 0.3 * Math.Sin(2 * Math.PI * 910 * t);
+            x[i] = (float)(0.2 * envelope * voiced + 0.02 * (random.NextDouble() - 0.5));
+        }
+
+        return x;
+    }
+
+    private static void AssertClose(float[] expected, float[] actual, double tolerance = OnnxParity.Tolerance)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        double worst = expected.Zip(actual, (a, b) => Math.Abs(a - b)).Max();
+        Assert.True(worst <= tolerance, $"max abs difference {worst:E2} > {tolerance:E2}");
+    }
+}
