@@ -26,7 +26,10 @@ internal static class DataCommand
             var noiseFolder = new Option<string?>("--noise-folder") { Description = "denoise: a folder of your noise recordings to mix in" };
             var snrMin = new Option<double>("--snr-min") { Description = "denoise: lowest SNR in dB", DefaultValueFactory = _ => -5 };
             var snrMax = new Option<double>("--snr-max") { Description = "denoise: highest SNR in dB", DefaultValueFactory = _ => 20 };
-            var command = new Command(name, description) { outDir, seed, maxVoices, repetitions, sentences, noiseFolder, snrMin, snrMax };
+            var snrLevels = new Option<double[]>("--snr-levels") { Description = "denoise: draw SNRs from these levels (e.g. 0 5 10) instead of [min, max]", AllowMultipleArgumentsPerToken = true };
+            var splits = new Option<string[]>("--splits") { Description = "Generate only these splits (train, validation, test)", AllowMultipleArgumentsPerToken = true };
+            var damage = new Option<double>("--damage-probability") { Description = "denoise: probability of each extra damage (gain, clipping, band limit, reverb)", DefaultValueFactory = _ => 0.15 };
+            var command = new Command(name, description) { outDir, seed, maxVoices, repetitions, sentences, noiseFolder, snrMin, snrMax, snrLevels, splits, damage };
             string kind = name;
             command.SetAction((parse, cancellationToken) =>
             {
@@ -35,6 +38,9 @@ internal static class DataCommand
                     OutputDirectory = parse.GetValue(outDir)!, Seed = parse.GetValue(seed), MaxVoices = parse.GetValue(maxVoices),
                     RepetitionsPerWord = parse.GetValue(repetitions), SentencesPerVoice = parse.GetValue(sentences),
                     NoiseFolder = parse.GetValue(noiseFolder), MinSnrDb = parse.GetValue(snrMin), MaxSnrDb = parse.GetValue(snrMax),
+                    SnrLevels = parse.GetValue(snrLevels) is { Length: > 0 } levels ? levels : null,
+                    Splits = parse.GetValue(splits) is { Length: > 0 } names ? names.Select(ParseSplit).ToArray() : null,
+                    DegradationProbability = Math.Clamp(parse.GetValue(damage), 0, 1),
                 };
                 var espeak = EspeakSynthesizer.Find();
                 stdout.WriteLine("Finding distinct espeak-ng voices…");
@@ -57,6 +63,14 @@ internal static class DataCommand
 
         return data;
     }
+
+    private static Split ParseSplit(string name) => name.ToLowerInvariant() switch
+    {
+        "train" => Split.Train,
+        "validation" => Split.Validation,
+        "test" => Split.Test,
+        _ => throw new OnnxAudioException($"unknown split '{name}' (train, validation or test)"),
+    };
 
     private static IReadOnlyList<ManifestEntry> WithProgress(TextWriter stdout, string kind, Func<IProgress<int>, IReadOnlyList<ManifestEntry>> run)
     {

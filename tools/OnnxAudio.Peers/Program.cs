@@ -10,7 +10,7 @@ using OnnxAudio.Peers;
 // system with the same metrics (OnnxAudio.Evaluation), printing one table. Peers that are not installed are reported
 // as absent, never faked.
 //
-//   dotnet run -c Release --project tools/OnnxAudio.Peers -- denoise --corpus data/denoise [--split test] [--limit 40] [--ours DIR] [--out results/peers]
+//   dotnet run -c Release --project tools/OnnxAudio.Peers -- denoise --corpus data/denoise [--split test] [--limit 40] [--model models/denoise.onnx] [--ours DIR] [--out results/peers]
 //   dotnet run -c Release --project tools/OnnxAudio.Peers -- codec --corpus data/codec [--split test] [--limit 40] [--out results/peers]
 var inv = CultureInfo.InvariantCulture;
 if (args.Length == 0 || args[0] is not ("denoise" or "codec"))
@@ -31,6 +31,7 @@ string split = Option("--split", "test");
 int limit = int.Parse(Option("--limit", "40"), inv);
 string outDir = Path.GetFullPath(Option("--out", Path.Combine("results", "peers", mode)));
 string? ours = Array.IndexOf(args, "--ours") >= 0 ? Option("--ours") : null;
+string? model = Array.IndexOf(args, "--model") >= 0 ? Option("--model") : null;
 string? rnnoise = Array.IndexOf(args, "--rnnoise") >= 0 ? Option("--rnnoise") : FindRnnoiseModel();
 Directory.CreateDirectory(outDir);
 
@@ -60,6 +61,13 @@ var systems = new List<Peer>();
 if (mode == "denoise")
     systems.Add(new Peer("noisy input (unprocessed)", [], (input, output, _) => { File.Copy(input, output, overwrite: true); return 0; }));
 systems.AddRange(mode == "denoise" ? PeerCatalog.Denoisers(rnnoise) : PeerCatalog.Codecs());
+using var restorer = mode == "denoise" && model is not null ? OnnxAudio.Restoration.Restorer.Load(model) : null;
+if (restorer is not null)
+    systems.Add(new Peer($"OnnxAudio {Path.GetFileName(model)}", [], (input, output, _) =>
+    {
+        AudioFile.WriteMono(output, restorer.Process(AudioFile.ReadMono(input, restorer.SampleRate)), restorer.SampleRate, new WavWriterOptions { Overwrite = true });
+        return 0;
+    }));
 if (ours is not null)
     systems.Add(new Peer($"OnnxAudio ({Path.GetFileName(Path.GetFullPath(ours))})", [], (input, output, _) =>
     {
@@ -126,6 +134,23 @@ foreach (Row row in rows)
     double first = mode == "denoise" ? row.Results.Average(r => r.Metrics.SiSdr) : Bitrate.Kbps(row.Results.Sum(r => r.Bytes), row.Results.Sum(r => r.Seconds));
     Console.WriteLine(string.Create(inv,
         $"{row.System,-38} {first,8:0.00} {row.Results.Average(r => r.Metrics.Stoi),7:0.000} {row.Results.Average(r => r.Metrics.Estoi),7:0.000} {row.Results.Average(r => r.Metrics.MelDistance),7:0.000} {row.Results.Average(r => r.Delay),6:0}"));
+}
+
+if (mode == "denoise")
+{
+    // The restoration bars are stated per input SNR: SI-SDR and STOI of every system at each level.
+    double[] levels = rows.SelectMany(r => r.Results).Select(r => Math.Round(r.Snr!.Value, 1)).Distinct().Order().ToArray();
+    if (levels.Length <= 6)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"{"system",-38} " + string.Join(" ", levels.Select(l => string.Create(inv, $"{$"SI-SDR@{l:0.#}",11} {$"STOI@{l:0.#}",9}"))));
+        foreach (Row row in rows.Where(r => r.Results.Count > 0))
+            Console.WriteLine($"{row.System,-38} " + string.Join(" ", levels.Select(l =>
+            {
+                var at = row.Results.Where(r => Math.Round(r.Snr!.Value, 1) == l).ToList();
+                return string.Create(inv, $"{at.Average(r => r.Metrics.SiSdr),11:0.00} {at.Average(r => r.Metrics.Stoi),9:0.000}");
+            })));
+    }
 }
 
 string jsonPath = Path.Combine(outDir, $"{mode}-peers.json");

@@ -242,11 +242,44 @@ internal static class EvalCommand
                 : string.Create(Inv, $"{PairMetrics.Names[m],-14} {mean[m],10:0.000} {inputMean[m],10:0.000} {mean[m] - inputMean[m],10:+0.000;-0.000}"));
         }
 
+        // Per input SNR (corpus pairs): the view the restoration bars are stated in.
+        var bySnr = scored.Where(r => r.Job.Snr is not null && r.Input is not null)
+            .GroupBy(r => Math.Round(r.Job.Snr!.Value, 1)).OrderBy(g => g.Key)
+            .Select(g => (Snr: g.Key, Count: g.Count(), Estimate: Mean(g.Select(r => r.Estimate!.Values)), Input: Mean(g.Select(r => r.Input!.Values))))
+            .ToList();
+        if (bySnr.Count > 1 && bySnr.Count <= 12)
+        {
+            int si = Array.IndexOf(PairMetrics.Names, "si_sdr"), stoi = Array.IndexOf(PairMetrics.Names, "stoi");
+            o.WriteLine($"{"snr_db",8} {"pairs",6} {"si_sdr_in",10} {"si_sdr",10} {"si_sdr_i",10} {"stoi_in",8} {"stoi",8}");
+            foreach (var g in bySnr)
+                o.WriteLine(string.Create(Inv, $"{g.Snr,8:0.#} {g.Count,6} {g.Input[si],10:0.00} {g.Estimate[si],10:0.00} {g.Estimate[si] - g.Input[si],10:+0.00;-0.00} {g.Input[stoi],8:0.000} {g.Estimate[stoi],8:0.000}"));
+        }
+
         if (options.Json is string path)
         {
             WriteJson(path, w =>
             {
                 w.WriteNumber("pairs", scored.Count);
+                if (bySnr.Count > 1)
+                {
+                    w.WriteStartArray("by_snr");
+                    foreach (var g in bySnr)
+                    {
+                        w.WriteStartObject();
+                        w.WriteNumber("snr_db", g.Snr);
+                        w.WriteNumber("pairs", g.Count);
+                        for (int m = 0; m < PairMetrics.Names.Length; m++)
+                        {
+                            w.WriteNumber(PairMetrics.Names[m], g.Estimate[m]);
+                            w.WriteNumber($"{PairMetrics.Names[m]}_input", g.Input[m]);
+                        }
+
+                        w.WriteEndObject();
+                    }
+
+                    w.WriteEndArray();
+                }
+
                 w.WriteStartObject("mean");
                 for (int m = 0; m < PairMetrics.Names.Length; m++)
                     w.WriteNumber(PairMetrics.Names[m], mean[m]);

@@ -28,41 +28,12 @@ internal static class RecognizeCommand
         {
             string modelPath = parse.GetValue(model) ?? ShippedModels.Require("kws.onnx");
             using AudioClassifier classifier = AudioClassifier.Load(modelPath);
-            string[] files = ExpandInputs(parse.GetValue(inputs)!);
+            string[] files = FileBatch.Expand(parse.GetValue(inputs)!);
             int k = Math.Clamp(parse.GetValue(top), 1, classifier.Labels.Count);
-            var results = new string?[files.Length];
-            var errors = new string?[files.Length];
-            int done = 0;
-            bool interactive = !Console.IsErrorRedirected && ReferenceEquals(context.Error, Console.Error) && files.Length > 1;
-            Parallel.For(0, files.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parse.GetValue(jobs)), CancellationToken = cancellationToken }, i =>
-            {
-                try
-                {
-                    results[i] = parse.GetValue(stream)
-                        ? Detect(classifier, files[i], parse.GetValue(threshold), parse.GetValue(json), cancellationToken)
-                        : Classify(classifier, files[i], k, parse.GetValue(json));
-                }
-                catch (OnnxAudioException e)
-                {
-                    errors[i] = e.Message;
-                }
-
-                int n = Interlocked.Increment(ref done);
-                if (interactive)
-                    lock (context.Error)
-                        context.Error.Write($"\r{n}/{files.Length} files");
-            });
-            if (interactive)
-                context.Error.WriteLine();
-            for (int i = 0; i < files.Length; i++)
-            {
-                if (errors[i] is string error)
-                    context.Error.WriteLine($"onnxaudio: {error}");
-                else if (results[i]!.Length > 0)
-                    context.Out.WriteLine(results[i]);
-            }
-
-            return Task.FromResult(errors.Any(e => e is not null) ? ExitCodes.UserError : ExitCodes.Success);
+            bool ok = FileBatch.Run(context, files, parse.GetValue(jobs), cancellationToken, i => parse.GetValue(stream)
+                ? Detect(classifier, files[i], parse.GetValue(threshold), parse.GetValue(json), cancellationToken)
+                : Classify(classifier, files[i], k, parse.GetValue(json)));
+            return Task.FromResult(ok ? ExitCodes.Success : ExitCodes.UserError);
         });
         return command;
     }
@@ -126,25 +97,6 @@ internal static class RecognizeCommand
 
         return string.Join(Environment.NewLine, lines);
     }
-
-    private static string[] ExpandInputs(string[] inputs)
-    {
-        var files = new List<string>();
-        foreach (string input in inputs)
-        {
-            if (Directory.Exists(input))
-                files.AddRange(Directory.EnumerateFiles(input, "*", SearchOption.AllDirectories)
-                    .Where(f => AudioExtensions.Contains(Path.GetExtension(f).ToLowerInvariant())).Order(StringComparer.Ordinal));
-            else if (File.Exists(input))
-                files.Add(input);
-            else
-                throw new OnnxAudioException($"{input}: no such file or folder");
-        }
-
-        return files.Count > 0 ? files.ToArray() : throw new OnnxAudioException("no audio files among the inputs");
-    }
-
-    private static readonly string[] AudioExtensions = [".wav", ".wave", ".flac", ".mp3", ".ogg", ".opus", ".m4a", ".aac"];
 
     private static string Json(Action<Utf8JsonWriter> body)
     {

@@ -62,7 +62,7 @@ public sealed class CorpusGenerator
     public IReadOnlyList<ManifestEntry> GenerateKeywordSpotting(IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
         var jobs = new List<(string Voice, string Word, int Index)>();
-        foreach (string voice in _voices)
+        foreach (string voice in SelectedVoices())
         {
             var pick = new Random(StableHash.Combine(voice, _options.Seed, 1));
             foreach (string word in Keywords)
@@ -117,7 +117,7 @@ public sealed class CorpusGenerator
         var types = new List<NoiseType> { NoiseType.White, NoiseType.Pink, NoiseType.Brown, NoiseType.Hum, NoiseType.Crackle, NoiseType.Babble };
         if (userNoise.Length > 0)
             types.Add(NoiseType.File);
-        var jobs = _voices.SelectMany(v => Enumerable.Range(0, _options.SentencesPerVoice).Select(i => (Voice: v, Index: i))).ToList();
+        var jobs = SelectedVoices().SelectMany(v => Enumerable.Range(0, _options.SentencesPerVoice).Select(i => (Voice: v, Index: i))).ToList();
 
         var entries = Run(jobs, job =>
         {
@@ -136,7 +136,10 @@ public sealed class CorpusGenerator
                 NoiseType.File => UserNoise(userNoise, split, clean.Length, random, out source),
                 _ => NoiseGenerator.Generate(type, clean.Length, random),
             };
-            double snr = _options.MinSnrDb + (_options.MaxSnrDb - _options.MinSnrDb) * random.NextDouble();
+            double u = random.NextDouble();
+            double snr = _options.SnrLevels is { Count: > 0 } levels
+                ? levels[Math.Min(levels.Count - 1, (int)(u * levels.Count))]
+                : _options.MinSnrDb + (_options.MaxSnrDb - _options.MinSnrDb) * u;
             float[] noisy = Degradations.MixAtSnr(clean, noise, snr);
             var applied = new List<string>();
             ApplyOptionalDegradations(ref noisy, random, applied);
@@ -167,7 +170,7 @@ public sealed class CorpusGenerator
     /// <summary>Codec training: clean sentences as {split}/ID.wav.</summary>
     public IReadOnlyList<ManifestEntry> GenerateCodec(IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
-        var jobs = _voices.SelectMany(v => Enumerable.Range(0, _options.SentencesPerVoice).Select(i => (Voice: v, Index: i))).ToList();
+        var jobs = SelectedVoices().SelectMany(v => Enumerable.Range(0, _options.SentencesPerVoice).Select(i => (Voice: v, Index: i))).ToList();
         var entries = Run(jobs, job =>
         {
             var random = new Random(StableHash.Combine($"codec|{job.Voice}", _options.Seed, job.Index));
@@ -232,6 +235,10 @@ public sealed class CorpusGenerator
         return NoiseGenerator.Babble(utterances, length, random);
     }
 
+    /// <summary>The voices of the splits to generate.</summary>
+    private IEnumerable<string> SelectedVoices() =>
+        _options.Splits is { Count: > 0 } splits ? _voices.Where(v => splits.Contains(_splits[v])) : _voices;
+
     private string[] UserNoiseFiles()
     {
         if (_options.NoiseFolder is null)
@@ -241,10 +248,14 @@ public sealed class CorpusGenerator
         return AudioFolderDataset.FindAudioFiles(_options.NoiseFolder).Order(StringComparer.Ordinal).ToArray();
     }
 
-    /// <summary>A random segment of a user noise file of the item's split (files are split by name, like voices).</summary>
+    /// <summary>
+    /// A random segment of a user noise file of the item's split (files are split by name, like voices; when only some
+    /// splits are generated, every file serves them).
+    /// </summary>
     private float[] UserNoise(string[] files, Split split, int length, Random random, out string source)
     {
-        string[] inSplit = files.Where(f => SplitOfFile(f) == split).ToArray();
+        // A corpus of chosen splits only (e.g. a test set with its own noises) uses every file.
+        string[] inSplit = _options.Splits is { Count: > 0 } ? files : files.Where(f => SplitOfFile(f) == split).ToArray();
         if (inSplit.Length == 0)
             inSplit = files;
         source = Path.GetRelativePath(_options.NoiseFolder!, inSplit[random.Next(inSplit.Length)]);

@@ -28,6 +28,12 @@ public sealed class CorpusOptions
 
     public double MaxSnrDb { get; init; } = 20;
 
+    /// <summary>Denoising: draw each SNR from these levels (e.g. 0, 5, 10 dB for a test set) instead of [min, max].</summary>
+    public IReadOnlyList<double>? SnrLevels { get; init; }
+
+    /// <summary>Generate only these splits (null: all); the voices' split assignment does not change.</summary>
+    public IReadOnlyList<Split>? Splits { get; init; }
+
     /// <summary>A folder of the user's noise recordings, mixed in as <see cref="NoiseType.File"/> (split by file).</summary>
     public string? NoiseFolder { get; init; }
 

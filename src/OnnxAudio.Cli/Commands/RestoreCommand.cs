@@ -1,0 +1,80 @@
+using System.CommandLine;
+using System.Globalization;
+using OnnxAudio.Audio;
+using OnnxAudio.Restoration;
+
+namespace OnnxAudio.Cli.Commands;
+
+/// <summary>
+/// <c>onnxaudio restore IN OUT [--task denoise|declip] [--strength S]</c>: denoises or declips a file, or a folder into
+/// a mirrored folder (files in parallel). The output is the model's format (mono at its rate), as long as the input and
+/// time-aligned with it; it is written through a temporary file and never replaces the input.
+/// </summary>
+internal static class RestoreCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var input = new Argument<string>("input") { Description = "Audio file, or folder of audio files" };
+        var output = new Argument<string>("output") { Description = "Output WAV file, or output folder" };
+        var task = new Option<string>("--task", "-t") { Description = "denoise or declip", DefaultValueFactory = _ => "denoise" };
+        task.AcceptOnlyFromAmong("denoise", "declip");
+        var strength = new Option<float>("--strength", "-s") { Description = "0 leaves the input as it is, 1 applies the model fully", DefaultValueFactory = _ => 1f };
+        var model = new Option<string?>("--model", "-m") { Description = "Restoration model (.onnx); default: the shipped one for the task" };
+        var jobs = new Option<int>("--jobs", "-j") { Description = "Files processed in parallel", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace existing output files (never an input)" };
+        var command = new Command("restore", "Denoise or declip audio (file or folder)") { input, output, task, strength, model, jobs, overwrite };
+        command.SetAction((parse, cancellationToken) =>
+        {
+            float s = parse.GetValue(strength);
+            if (!float.IsFinite(s) || s is < 0 or > 1)
+                throw new OnnxAudioException($"--strength must lie between 0 and 1, not {s.ToString(CultureInfo.InvariantCulture)}");
+            string taskName = parse.GetValue(task)!;
+            using Restorer restorer = Restorer.Load(parse.GetValue(model) ?? ShippedModels.Require($"{taskName}.onnx"));
+            if (restorer.Kind.ToString().ToLowerInvariant() != taskName)
+                throw new OnnxAudioException($"{restorer.Metadata.Name}: this model does {restorer.Kind.ToString().ToLowerInvariant()}, not {taskName}");
+            var pairs = FileBatch.Map(parse.GetValue(input)!, parse.GetValue(output)!, ".wav");
+            // Restored peaks of clipped audio may exceed full scale: declipping writes 32-bit float so they survive.
+            var options = new WavWriterOptions
+            {
+                Overwrite = parse.GetValue(overwrite),
+                Encoding = restorer.Kind == RestorationKind.Declip ? WavSampleEncoding.Float32 : WavSampleEncoding.Pcm16,
+            };
+            bool ok = FileBatch.Run(context, pairs.Select(p => p.Input).ToArray(), parse.GetValue(jobs), cancellationToken,
+                i => RestoreFile(context, restorer, pairs[i].Input, pairs[i].Output, s, options, pairs.Length == 1, cancellationToken));
+            return Task.FromResult(ok ? ExitCodes.Success : ExitCodes.UserError);
+        });
+        return command;
+    }
+
+    /// <summary>Restores one file; returns the line to print.</summary>
+    public static string RestoreFile(CliContext context, Restorer restorer, string input, string output, float strength,
+        WavWriterOptions options, bool showProgress, CancellationToken cancellationToken)
+    {
+        float? level = null;
+        string note = "";
+        if (restorer.Kind == RestorationKind.Declip)
+        {
+            // First pass: the clipping level of the whole file.
+            using IAudioSource scan = AudioFile.OpenMono(input, restorer.SampleRate);
+            var detector = new ClipLevelDetector();
+            float[] block = new float[1 << 16];
+            int n;
+            while ((n = scan.Read(block)) > 0)
+                detector.Observe(block.AsSpan(0, n));
+            level = detector.Level();
+            note = level is float l
+                ? FormattableString.Invariant($", clipped at {l:0.####} ({detector.SamplesAtPeak} samples)")
+                : ", no clipping found (output follows the input)";
+            level ??= 0f;
+        }
+
+        using IAudioSource source = AudioFile.OpenMono(input, restorer.SampleRate);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+        using WavWriter writer = WavWriter.Create(output, new AudioFormat(restorer.SampleRate, 1), options);
+        IProgress<long>? progress = showProgress ? FileBatch.FileProgress(context, input, source.LengthFrames) : null;
+        long samples = restorer.Process(source, writer.Write, strength, level, progress, cancellationToken);
+        writer.Commit();
+        string clipped = writer.ClippedSamples > 0 ? $", {writer.ClippedSamples} samples limited to full scale" : "";
+        return FormattableString.Invariant($"{input} -> {output}: {samples / (double)restorer.SampleRate:0.00} s {(restorer.Kind == RestorationKind.Declip ? "declipped" : "denoised")}{note}{clipped}");
+    }
+}

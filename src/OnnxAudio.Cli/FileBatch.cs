@@ -1,0 +1,132 @@
+namespace OnnxAudio.Cli;
+
+/// <summary>
+/// What the file-processing commands share: expanding files and folders into audio files, mapping an input tree onto
+/// an output tree, and running files in parallel with a progress line on a terminal and one error line per failed file.
+/// </summary>
+internal static class FileBatch
+{
+    public static readonly string[] AudioExtensions = [".wav", ".wave", ".flac", ".mp3", ".ogg", ".opus", ".m4a", ".aac"];
+
+    /// <summary>Files as given and the audio files inside folders (recursively, in ordinal order).</summary>
+    public static string[] Expand(IEnumerable<string> inputs, string[]? extensions = null)
+    {
+        extensions ??= AudioExtensions;
+        var files = new List<string>();
+        foreach (string input in inputs)
+        {
+            if (Directory.Exists(input))
+                files.AddRange(Directory.EnumerateFiles(input, "*", SearchOption.AllDirectories)
+                    .Where(f => extensions.Contains(Path.GetExtension(f).ToLowerInvariant())).Order(StringComparer.Ordinal));
+            else if (File.Exists(input))
+                files.Add(input);
+            else
+                throw new OnnxAudioException($"{input}: no such file or folder");
+        }
+
+        return files.Count > 0 ? files.ToArray() : throw new OnnxAudioException("no audio files among the inputs");
+    }
+
+    /// <summary>
+    /// Input → output pairs for an IN OUT command. A folder IN maps onto the folder OUT with the same relative names
+    /// (extension <paramref name="outputExtension"/>); a file IN maps onto OUT, or into OUT when OUT is an existing folder.
+    /// No output may be an input.
+    /// </summary>
+    public static (string Input, string Output)[] Map(string input, string output, string outputExtension, string[]? inputExtensions = null)
+    {
+        (string, string)[] pairs;
+        if (Directory.Exists(input))
+        {
+            if (File.Exists(output))
+                throw new OnnxAudioException($"{output}: is a file; a folder input needs an output folder");
+            pairs = Expand([input], inputExtensions)
+                .Select(f => (f, Path.ChangeExtension(Path.Combine(output, Path.GetRelativePath(input, f)), outputExtension)))
+                .ToArray();
+        }
+        else if (File.Exists(input))
+        {
+            string target = Directory.Exists(output) ? Path.Combine(output, Path.ChangeExtension(Path.GetFileName(input), outputExtension)) : output;
+            pairs = [(input, target)];
+        }
+        else
+        {
+            throw new OnnxAudioException($"{input}: no such file or folder");
+        }
+
+        var inputs = pairs.Select(p => Path.GetFullPath(p.Item1)).ToHashSet(StringComparer.Ordinal);
+        foreach (var (i, o) in pairs)
+        {
+            OutputPaths.EnsureNotInput(i, o);
+            if (inputs.Contains(Path.GetFullPath(o)))
+                throw new OnnxAudioException($"{o}: the output would overwrite an input; choose another output folder");
+        }
+
+        return pairs;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> for every item, <paramref name="jobs"/> at a time. Each returns its result line (or
+    /// null); an <see cref="OnnxAudioException"/> fails only that item. Results print in item order, errors to standard
+    /// error; returns whether every item succeeded.
+    /// </summary>
+    public static bool Run(CliContext context, IReadOnlyList<string> items, int jobs, CancellationToken cancellationToken, Func<int, string?> work)
+    {
+        var results = new string?[items.Count];
+        var errors = new string?[items.Count];
+        int done = 0;
+        bool interactive = IsInteractive(context) && items.Count > 1;
+        Parallel.For(0, items.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, jobs), CancellationToken = cancellationToken }, i =>
+        {
+            try
+            {
+                results[i] = work(i);
+            }
+            catch (Exception e) when (e is OnnxAudioException or IOException or UnauthorizedAccessException)
+            {
+                errors[i] = e.Message;
+            }
+
+            int n = Interlocked.Increment(ref done);
+            if (interactive)
+                lock (context.Error)
+                    context.Error.Write($"\r{n}/{items.Count} files");
+        });
+        if (interactive)
+            context.Error.WriteLine();
+        for (int i = 0; i < items.Count; i++)
+        {
+            if (errors[i] is string error)
+                context.Error.WriteLine($"onnxaudio: {error.ReplaceLineEndings(" ")}");
+            else if (!string.IsNullOrEmpty(results[i]))
+                context.Out.WriteLine(results[i]);
+        }
+
+        return errors.All(e => e is null);
+    }
+
+    /// <summary>Whether progress may be drawn: standard error is a terminal and is where this command writes messages.</summary>
+    public static bool IsInteractive(CliContext context) => !Console.IsErrorRedirected && ReferenceEquals(context.Error, Console.Error);
+
+    /// <summary>A percentage line for one long file on a terminal (nothing otherwise), redrawn at most once per percent.</summary>
+    public static IProgress<long>? FileProgress(CliContext context, string name, long? totalSamples)
+    {
+        if (!IsInteractive(context) || totalSamples is not > 0)
+            return null;
+        int last = -1;
+        return new SynchronousProgress<long>(done =>
+        {
+            int percent = (int)Math.Min(100, 100 * done / totalSamples.Value);
+            if (percent == last)
+                return;
+            last = percent;
+            lock (context.Error)
+                context.Error.Write($"\r{name}: {percent}%" + (percent == 100 ? Environment.NewLine : ""));
+        });
+    }
+
+    /// <summary>IProgress that reports on the calling thread (Progress&lt;T&gt; posts to the thread pool, out of order).</summary>
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}
