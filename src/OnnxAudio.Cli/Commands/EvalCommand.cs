@@ -90,9 +90,13 @@ internal static class EvalCommand
         var keywords = new Option<string[]>("--keywords") { Description = "Classes to keep; other folder names count as _unknown_", AllowMultipleArgumentsPerToken = true };
         var json = new Option<string?>("--json") { Description = "Write the report as JSON to this file" };
         var plots = new Option<string?>("--plots") { Description = "Write the confusion matrix as a PNG to this folder" };
+        var snr = new Option<double?>("--snr") { Description = "With --model: mix every clip with seeded synthetic noise at this SNR (dB) before classifying" };
+        var noise = new Option<string>("--noise") { Description = "With --snr: white, pink, brown, hum, crackle, or mixed (a seeded choice per clip)", DefaultValueFactory = _ => "mixed" };
+        noise.AcceptOnlyFromAmong("white", "pink", "brown", "hum", "crackle", "mixed");
+        var seed = new Option<int>("--seed") { Description = "With --snr: seed of the noise (each clip's noise also depends on its path)", DefaultValueFactory = _ => 1 };
         var command = new Command("classify", "Accuracy, per-class precision/recall and confusion matrix; the true label of a file is its folder's name")
         {
-            predictions, model, data, keywords, json, plots,
+            predictions, model, data, keywords, json, plots, snr, noise, seed,
         };
         command.SetAction(parse =>
         {
@@ -113,8 +117,18 @@ internal static class EvalCommand
                 using var classifier = Recognition.AudioClassifier.Load(modelPath);
                 string[] files = Directory.EnumerateFiles(dataFolder, "*.wav", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
                 var labelsOut = new string[files.Length];
+                double? snrDb = parse.GetValue(snr);
+                string noiseKind = parse.GetValue(noise)!;
+                int noiseSeed = parse.GetValue(seed);
                 Parallel.For(0, files.Length, i =>
-                    labelsOut[i] = classifier.Classify(AudioFile.ReadMono(files[i], classifier.SampleRate)).Label);
+                {
+                    float[] clip = AudioFile.ReadMono(files[i], classifier.SampleRate);
+                    if (snrDb is double level)
+                        clip = WithNoise(clip, level, noiseKind, StableSeed(Path.GetRelativePath(dataFolder, files[i]), noiseSeed));
+                    labelsOut[i] = classifier.Classify(clip).Label;
+                });
+                if (snrDb is double used)
+                    context.Out.WriteLine(string.Create(Inv, $"every clip mixed with {noiseKind} noise at {used:0.#} dB SNR (seed {noiseSeed})"));
                 truth.AddRange(files.Select(TrueLabel));
                 predicted.AddRange(labelsOut);
             }
@@ -181,6 +195,24 @@ internal static class EvalCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>A clip plus seeded synthetic noise at <paramref name="snrDb"/>; digital silence stays as it is.</summary>
+    private static float[] WithNoise(float[] clip, double snrDb, string kind, int seed)
+    {
+        var random = new Random(seed);
+        NoiseType type = kind == "mixed" ? (NoiseType)random.Next((int)NoiseType.Crackle + 1) : Enum.Parse<NoiseType>(kind, ignoreCase: true);
+        float[] noise = NoiseGenerator.Generate(type, clip.Length, random);
+        return NoiseMixing.Power(clip) > 0 ? NoiseMixing.MixAtSnr(clip, noise, snrDb) : clip;
+    }
+
+    /// <summary>A seed from a relative path that is the same in every process and on every machine (FNV-1a).</summary>
+    private static int StableSeed(string relativePath, int seed)
+    {
+        uint hash = 2166136261u ^ (uint)seed;
+        foreach (char c in relativePath.Replace('\\', '/'))
+            hash = (hash ^ c) * 16777619u;
+        return (int)(hash & 0x7fffffff);
     }
 
     private sealed record PairJob(string Name, string Reference, string Estimate, string? Input, double? Snr = null);

@@ -1,3 +1,4 @@
+using OnnxAudio.Evaluation;
 using System.Collections.Concurrent;
 using OnnxAudio.Audio;
 
@@ -140,7 +141,7 @@ public sealed class CorpusGenerator
             double snr = _options.SnrLevels is { Count: > 0 } levels
                 ? levels[Math.Min(levels.Count - 1, (int)(u * levels.Count))]
                 : _options.MinSnrDb + (_options.MaxSnrDb - _options.MinSnrDb) * u;
-            float[] noisy = Degradations.MixAtSnr(clean, noise, snr);
+            float[] noisy = NoiseMixing.MixAtSnr(clean, noise, snr);
             var applied = new List<string>();
             ApplyOptionalDegradations(ref noisy, random, applied);
             // Keep the pair inside full scale with one common gain (unless clipping was the point).
@@ -304,7 +305,7 @@ public sealed class CorpusGenerator
 
     private static void Normalize(float[] x, double target, bool rms = false)
     {
-        double level = rms ? Math.Sqrt(Degradations.Power(x)) : MaxAbs(x);
+        double level = rms ? Math.Sqrt(NoiseMixing.Power(x)) : MaxAbs(x);
         if (level <= 0)
             return;
         float g = (float)(target / level);
@@ -319,7 +320,7 @@ public sealed class CorpusGenerator
         int frames = x.Length / frame;
         if (frames == 0)
             return x;
-        double[] energy = Enumerable.Range(0, frames).Select(f => Degradations.Power(x.AsSpan(f * frame, frame))).ToArray();
+        double[] energy = Enumerable.Range(0, frames).Select(f => NoiseMixing.Power(x.AsSpan(f * frame, frame))).ToArray();
         double threshold = energy.Max() * 1e-4;
         int first = Array.FindIndex(energy, e => e > threshold), last = Array.FindLastIndex(energy, e => e > threshold);
         return first < 0 ? x : x[(first * frame)..Math.Min(x.Length, (last + 1) * frame)];

@@ -1,3 +1,4 @@
+using OnnxAudio.Evaluation;
 namespace OnnxAudio.Training.Data;
 
 /// <summary>Settings shared by the corpus generators.</summary>

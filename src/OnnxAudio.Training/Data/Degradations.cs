@@ -1,3 +1,4 @@
+using OnnxAudio.Evaluation;
 using OnnxAudio.Audio;
 using OnnxAudio.Dsp;
 
@@ -6,27 +7,6 @@ namespace OnnxAudio.Training.Data;
 /// <summary>Damage applied to clean speech to make restoration and robustness data.</summary>
 public static class Degradations
 {
-    public static double Power(ReadOnlySpan<float> x)
-    {
-        double sum = 0;
-        foreach (float v in x)
-            sum += v * (double)v;
-        return sum / Math.Max(1, x.Length);
-    }
-
-    /// <summary>clean + noise scaled so that 10·log10(P_clean / P_noise) = <paramref name="snrDb"/>.</summary>
-    public static float[] MixAtSnr(ReadOnlySpan<float> clean, ReadOnlySpan<float> noise, double snrDb)
-    {
-        if (noise.Length < clean.Length)
-            throw new ArgumentException("The noise is shorter than the speech.");
-        double ps = Power(clean), pn = Power(noise[..clean.Length]);
-        double scale = pn <= 0 ? 0 : Math.Sqrt(ps / (pn * Math.Pow(10, snrDb / 10)));
-        var mix = new float[clean.Length];
-        for (int i = 0; i < mix.Length; i++)
-            mix[i] = (float)(clean[i] + scale * noise[i]);
-        return mix;
-    }
-
     public static void Gain(Span<float> x, double db)
     {
         float g = (float)Math.Pow(10, db / 20);
@@ -65,7 +45,7 @@ public static class Degradations
             h[i] += (float)(0.3 * NoiseGenerator.Gaussian(r) * Math.Exp(-decay * i));
         float[] y = Convolve(x, h);
         // Keep the level of the dry signal.
-        double scale = Math.Sqrt(Power(x) / Math.Max(1e-20, Power(y.AsSpan(0, x.Length))));
+        double scale = Math.Sqrt(NoiseMixing.Power(x) / Math.Max(1e-20, NoiseMixing.Power(y.AsSpan(0, x.Length))));
         var result = new float[x.Length];
         for (int i = 0; i < result.Length; i++)
             result[i] = (float)(y[i] * scale);

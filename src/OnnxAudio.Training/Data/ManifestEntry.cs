@@ -1,3 +1,4 @@
+using OnnxAudio.Evaluation;
 using System.Text.Json.Serialization;
 
 namespace OnnxAudio.Training.Data;

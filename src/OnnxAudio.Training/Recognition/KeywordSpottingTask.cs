@@ -1,3 +1,4 @@
+using OnnxAudio.Evaluation;
 using System.Globalization;
 using System.Text.Json;
 using OnnxAudio.Audio;
@@ -93,7 +94,7 @@ public sealed class KeywordSpottingTask : ITrainingTask<FeatureBatch>
                 {
                     var r = new Random(StableHash.Combine(i, 5));
                     NoiseType type = (NoiseType)r.Next((int)NoiseType.Crackle + 1);
-                    x = Degradations.Power(x) > 0 ? Degradations.MixAtSnr(x, NoiseGenerator.Generate(type, x.Length, r), snr) : x;
+                    x = NoiseMixing.Power(x) > 0 ? NoiseMixing.MixAtSnr(x, NoiseGenerator.Generate(type, x.Length, r), snr) : x;
                 }
 
                 examples.Add(FeatureExample.FromClip(logMel, x, clip.LabelIndex));
@@ -155,7 +156,7 @@ public sealed class KeywordSpottingTask : ITrainingTask<FeatureBatch>
             {
                 float[] noise = Noise(random);
                 double snr = -3 + 28 * random.NextDouble();
-                x = Degradations.Power(x) > 1e-8 ? Degradations.MixAtSnr(x, noise, snr) : Scale(noise, 0.01 + 0.2 * random.NextDouble());
+                x = NoiseMixing.Power(x) > 1e-8 ? NoiseMixing.MixAtSnr(x, noise, snr) : Scale(noise, 0.01 + 0.2 * random.NextDouble());
             }
 
             Degradations.Gain(x, -10 + 16 * random.NextDouble());
@@ -197,7 +198,7 @@ public sealed class KeywordSpottingTask : ITrainingTask<FeatureBatch>
 
         private static float[] Scale(float[] x, double rms)
         {
-            double current = Math.Sqrt(Degradations.Power(x));
+            double current = Math.Sqrt(NoiseMixing.Power(x));
             float g = current > 0 ? (float)(rms / current) : 0;
             return x.Select(v => v * g).ToArray();
         }

@@ -1,3 +1,4 @@
+using OnnxAudio.Evaluation;
 using OnnxAudio.Training.Data;
 
 namespace OnnxAudio.Training.Restoration;
@@ -54,7 +55,7 @@ public sealed class RestorationCorpus : IDataset<RestorationExample>
         AudioClipExample clip = _clean.Get(index, random);
         int offset = clip.Samples.Length > _segmentSamples ? random.Next(clip.Samples.Length - _segmentSamples + 1) : 0;
         float[] clean = Segment(clip.Samples, offset);
-        if (Degradations.Power(clean) < 1e-7)
+        if (NoiseMixing.Power(clean) < 1e-7)
             clean = Segment(clip.Samples, 0);
         return _kind == RestorationKind.Declip ? Clipped(clean, random) : Noisy(clip.Path, clean, offset, random);
     }
@@ -73,7 +74,7 @@ public sealed class RestorationCorpus : IDataset<RestorationExample>
                 ? NoiseGenerator.Generate((NoiseType)kind, _segmentSamples, random)
                 : NoiseGenerator.Babble(Enumerable.Range(0, 3 + random.Next(4)).Select(_ => _clean.Get(random.Next(_clean.Count), random).Samples).ToList(), _segmentSamples, random);
             double snr = -5 + 25 * random.NextDouble();
-            noisy = Degradations.Power(clean) > 0 ? Degradations.MixAtSnr(clean, noise, snr) : noise;
+            noisy = NoiseMixing.Power(clean) > 0 ? NoiseMixing.MixAtSnr(clean, noise, snr) : noise;
         }
 
         // A random level for the pair, kept below full scale.

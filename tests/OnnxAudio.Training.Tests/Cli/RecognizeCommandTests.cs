@@ -82,6 +82,32 @@ public class RecognizeCommandTests(ToneModelFixture fixture) : IClassFixture<Ton
     }
 
     [Fact]
+    public void Eval_with_noise_is_reproducible_and_degrades_with_the_snr()
+    {
+        string clips = Path.Combine(_folder, "noisy-" + Guid.NewGuid().ToString("N"));
+        for (int i = 0; i < 40; i++)
+        {
+            string label = ToneDataset.Labels[i % 4];
+            Directory.CreateDirectory(Path.Combine(clips, label));
+            AudioFile.WriteMono(Path.Combine(clips, label, $"{i}.wav"), ToneDataset.Synthesize(i % 4, new Random(2000 + i)), 16000);
+        }
+
+        double Accuracy(string snr, string noise = "mixed")
+        {
+            var (code, output, error) = Run("eval", "classify", "--model", _model, "--data", clips, "--snr", snr, "--noise", noise);
+            Assert.True(code == 0, error);
+            Assert.Contains($"noise at {snr} dB SNR", output);
+            string figure = output.Split("accuracy ")[1].Split('%')[0];
+            return double.Parse(figure, System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        double high = Accuracy("30");
+        Assert.Equal(high, Accuracy("30"));
+        Assert.True(high >= 90, $"{high}% at 30 dB");
+        Assert.True(Accuracy("-30", "white") < high, "at −30 dB white noise the classifier must do worse than at 30 dB");
+    }
+
+    [Fact]
     public void Streaming_reports_events_at_their_times()
     {
         // 8 s of quiet noise with a sawtooth at 2-2.5 s and a square wave at 5-5.5 s.

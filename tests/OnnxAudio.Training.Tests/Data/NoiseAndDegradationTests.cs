@@ -1,3 +1,4 @@
+using OnnxAudio.Evaluation;
 using OnnxAudio.Dsp;
 using OnnxAudio.Training.Data;
 
@@ -48,7 +49,7 @@ public class NoiseAndDegradationTests
     public void Mixing_hits_the_requested_snr(double snr)
     {
         float[] clean = NoiseGenerator.Pink(16000, new Random(3)), noise = NoiseGenerator.White(16000, new Random(4));
-        float[] mix = Degradations.MixAtSnr(clean, noise, snr);
+        float[] mix = NoiseMixing.MixAtSnr(clean, noise, snr);
         double residual = clean.Zip(mix, (c, m) => (double)(m - c) * (m - c)).Sum(), signal = clean.Sum(c => (double)c * c);
         Assert.Equal(snr, 10 * Math.Log10(signal / residual), 3);
     }
@@ -59,8 +60,8 @@ public class NoiseAndDegradationTests
         float[] high = Enumerable.Range(0, 16000).Select(i => (float)Math.Sin(2 * Math.PI * 5000 * i / 16000)).ToArray();
         float[] low = Enumerable.Range(0, 16000).Select(i => (float)Math.Sin(2 * Math.PI * 1000 * i / 16000)).ToArray();
         float[] h = Degradations.BandLimit(high, 16000, 4000), l = Degradations.BandLimit(low, 16000, 4000);
-        Assert.True(Degradations.Power(h.AsSpan(1000, 14000)) < 1e-6);
-        Assert.Equal(0.5, Degradations.Power(l.AsSpan(1000, 14000)), 3);
+        Assert.True(NoiseMixing.Power(h.AsSpan(1000, 14000)) < 1e-6);
+        Assert.Equal(0.5, NoiseMixing.Power(l.AsSpan(1000, 14000)), 3);
     }
 
     [Fact]
@@ -80,6 +81,6 @@ public class NoiseAndDegradationTests
 
         float[] speechLike = NoiseGenerator.Pink(32000, r);
         float[] wet = Degradations.Reverberate(speechLike, 16000, 0.5, r);
-        Assert.Equal(Degradations.Power(speechLike), Degradations.Power(wet), 3);
+        Assert.Equal(NoiseMixing.Power(speechLike), NoiseMixing.Power(wet), 3);
     }
 }

@@ -1,4 +1,4 @@
-namespace OnnxAudio.Training.Data;
+namespace OnnxAudio.Evaluation;
 
 /// <summary>Kinds of background noise the corpus generator mixes in.</summary>
 public enum NoiseType

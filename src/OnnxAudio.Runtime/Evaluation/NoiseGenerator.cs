@@ -1,4 +1,4 @@
-namespace OnnxAudio.Training.Data;
+namespace OnnxAudio.Evaluation;
 
 /// <summary>Synthetic noises at 16 kHz, each a function of its <see cref="Random"/> only.</summary>
 public static class NoiseGenerator
