@@ -3,7 +3,14 @@ using OnnxAudio.Training.Export.Proto;
 
 namespace OnnxAudio.Training.Export;
 
-/// <summary>A named value (tensor) in an ONNX graph under construction.</summary>
+/// <summary>Element types of graph inputs and outputs.</summary>
+public enum OnnxElementType
+{
+    Float,
+    Int64,
+}
+
+/// <summary>A named value (tensor) in an ONNX graph under construction: an input, an initializer or a node output.</summary>
 public readonly record struct OnnxValue(string Name)
 {
     public override string ToString() => Name;
@@ -51,16 +58,22 @@ public sealed class OnnxGraph
     /// Declares a float graph input. Each dimension is a number (fixed) or a string (a named dynamic axis, such as
     /// "batch" or "time").
     /// </summary>
-    public OnnxValue AddInput(string name, params object[] dims)
+    public OnnxValue AddInput(string name, params object[] dims) => AddInput(name, OnnxElementType.Float, dims);
+
+    /// <summary>Declares a graph input of element type <paramref name="type"/> (e.g. int64 codes).</summary>
+    public OnnxValue AddInput(string name, OnnxElementType type, params object[] dims)
     {
         if (!_names.Add(name))
             throw new ArgumentException($"The name '{name}' is used already.", nameof(name));
-        _graph.Input.Add(ValueInfo(name, dims));
+        _graph.Input.Add(ValueInfo(name, dims, type));
         return new OnnxValue(name);
     }
 
     /// <summary>Declares <paramref name="value"/> a graph output called <paramref name="name"/> with the given dimensions (none: unspecified).</summary>
-    public void AddOutput(OnnxValue value, string name, params object[] dims)
+    public void AddOutput(OnnxValue value, string name, params object[] dims) => AddOutput(value, name, OnnxElementType.Float, dims);
+
+    /// <summary>Declares a graph output of element type <paramref name="type"/>.</summary>
+    public void AddOutput(OnnxValue value, string name, OnnxElementType type, params object[] dims)
     {
         if (value.Name != name)
         {
@@ -69,7 +82,7 @@ public sealed class OnnxGraph
             AddNode("Identity", [value], [name]);
         }
 
-        _graph.Output.Add(ValueInfo(name, dims));
+        _graph.Output.Add(ValueInfo(name, dims, type));
     }
 
     /// <summary>A float initializer (a constant weight) of the given shape.</summary>
@@ -90,6 +103,16 @@ public sealed class OnnxGraph
     {
         var tensor = new TensorProto { Name = UniqueName(hint), DataType = (int)TensorProto.Types.DataType.Int64 };
         tensor.Dims.Add(values.Length);
+        tensor.Int64Data.AddRange(values);
+        _graph.Initializer.Add(tensor);
+        return new OnnxValue(tensor.Name);
+    }
+
+    /// <summary>An int64 initializer of the given shape.</summary>
+    public OnnxValue Int64Tensor(string hint, long[] values, params long[] dims)
+    {
+        var tensor = new TensorProto { Name = UniqueName(hint), DataType = (int)TensorProto.Types.DataType.Int64 };
+        tensor.Dims.AddRange(dims);
         tensor.Int64Data.AddRange(values);
         _graph.Initializer.Add(tensor);
         return new OnnxValue(tensor.Name);
@@ -202,11 +225,12 @@ public sealed class OnnxGraph
         return model;
     }
 
-    private static ValueInfoProto ValueInfo(string name, object[] dims)
+    private static ValueInfoProto ValueInfo(string name, object[] dims, OnnxElementType elementType)
     {
+        var type = elementType == OnnxElementType.Int64 ? TensorProto.Types.DataType.Int64 : TensorProto.Types.DataType.Float;
         // No dimensions given: the rank is left unspecified (ONNX Runtime infers it).
         if (dims.Length == 0)
-            return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float } } };
+            return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)type } } };
         var shape = new TensorShapeProto();
         foreach (object d in dims)
         {
@@ -222,7 +246,7 @@ public sealed class OnnxGraph
         return new ValueInfoProto
         {
             Name = name,
-            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape } },
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)type, Shape = shape } },
         };
     }
 

@@ -1,3 +1,4 @@
+using OnnxAudio.Training.Compression;
 using OnnxAudio.Training.Recognition;
 using OnnxAudio.Training.Restoration;
 
@@ -12,6 +13,8 @@ public static class TaskCatalog
             o => new TrainingRun<FeatureBatch>(new ToneClassificationTask(o), o)),
         [KeywordSpottingTask.TaskName] = ("keyword spotting on a Speech Commands-layout folder (--data), --arch dscnn|crnn|transformer",
             o => new TrainingRun<FeatureBatch>(new KeywordSpottingTask(o), o)),
+        [CodecTask.TaskName] = ("neural speech codec (1.5/3/6 kbps) on clean speech (--data: a 'data codec' or 'data denoise' corpus), --arch small|base|large",
+            o => new TrainingRun<WaveformBatch>(new CodecTask(o), o)),
         [RestorationTask.DenoiseName] = ("streaming speech denoiser on a 'data denoise' corpus (--data), --arch small|base|large",
             o => new TrainingRun<RestorationBatch>(new RestorationTask(o, RestorationKind.Denoise), o)),
         [RestorationTask.DeclipName] = ("clipping repair on the clean speech of a 'data denoise' corpus (--data), --arch small|base|large",

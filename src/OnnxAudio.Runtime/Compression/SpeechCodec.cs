@@ -1,0 +1,376 @@
+using System.Globalization;
+using Microsoft.ML.OnnxRuntime;
+using OnnxAudio.Audio;
+using OnnxAudio.Dsp;
+using OnnxAudio.Onnx;
+
+namespace OnnxAudio.Compression;
+
+/// <summary>
+/// The OnnxAudio neural speech codec: an encoder model turns STFT frames into residual-VQ codes (the quantiser runs in
+/// the encoder graph, so codes come out as integers), the codes go into an .oac bitstream (<see cref="BitstreamHeader"/>),
+/// and a decoder model turns codes back into spectra that the runtime's inverse STFT resynthesises. Lower bitrates send
+/// fewer codebooks of the same model. Long audio is processed in blocks with overlapping context, in constant memory,
+/// with the same result as processing it whole. Thread-safe; dispose to free the sessions.
+/// </summary>
+public sealed class SpeechCodec : IDisposable
+{
+    public const string Task = "compression";
+    private const int BlockLatents = BitstreamHeader.FramesPerBlock;
+    /// <summary>Latent frames of context on each side of a block (the networks' receptive field is far smaller).</summary>
+    private const int ContextLatents = 16;
+
+    private readonly ModelSession? _encoder;
+    private readonly ModelSession _decoder;
+    private readonly StftOptions _stft;
+    private readonly int _framesPerCode;
+    private readonly CodeTables? _tables;
+
+    private SpeechCodec(ModelSession? encoder, ModelSession decoder)
+    {
+        _encoder = encoder;
+        _decoder = decoder;
+        ModelInfo d = decoder.Metadata;
+        if (d.Get("codec_role") != "decoder")
+            throw new OnnxAudioException($"{d.Name}: not a codec decoder (codec_role '{d.Get("codec_role")}')");
+        if (d.GetRequired("window") != "hann")
+            throw new OnnxAudioException($"{d.Name}: unsupported window '{d.Get("window")}'");
+        decoder.RequireSignature(["codes"], ["spectrum"]);
+        ModelIdText = d.GetRequired("model_id");
+        ModelId = uint.TryParse(ModelIdText.Length >= 8 ? ModelIdText[..8] : "", NumberStyles.HexNumber, CultureInfo.InvariantCulture, out uint id)
+            ? id : throw new OnnxAudioException($"{d.Name}: invalid model_id '{ModelIdText}'");
+        Codebooks = d.GetPositiveInt("codebooks");
+        CodebookSize = d.GetPositiveInt("codebook_size");
+        BitsPerCode = (int)Math.Ceiling(Math.Log2(CodebookSize));
+        _framesPerCode = d.GetPositiveInt("frames_per_code");
+        _stft = new StftOptions { NFft = d.GetPositiveInt("n_fft"), HopLength = d.GetPositiveInt("hop_length"), Window = WindowFunction.Hann, Center = false };
+        SamplesPerFrame = _stft.HopLength * _framesPerCode;
+        if (_stft.NFft != 2 * SamplesPerFrame)
+            throw new OnnxAudioException($"{d.Name}: this runtime expects n_fft = 2 × samples per code frame (got {_stft.NFft} and {SamplesPerFrame})");
+        _tables = CodeTables.FromMetadata(d.Get("code_frequencies"), Codebooks, CodebookSize);
+        if (encoder is not null)
+        {
+            ModelInfo e = encoder.Metadata;
+            if (e.Get("codec_role") != "encoder")
+                throw new OnnxAudioException($"{e.Name}: not a codec encoder (codec_role '{e.Get("codec_role")}')");
+            if (e.Get("model_id") != ModelIdText)
+                throw new ModelMismatchException($"{e.Name} and {d.Name} are halves of different codec models ({e.Get("model_id")} vs {ModelIdText})");
+            encoder.RequireSignature(["spectrum"], ["codes"]);
+        }
+    }
+
+    public int SampleRate => _decoder.Metadata.SampleRate;
+
+    /// <summary>Codebooks the model has; a bitstream sends the first n of them.</summary>
+    public int Codebooks { get; }
+
+    public int CodebookSize { get; }
+
+    public int BitsPerCode { get; }
+
+    /// <summary>Audio samples per code frame (320 at 16 kHz: 50 frames per second).</summary>
+    public int SamplesPerFrame { get; }
+
+    public double FramesPerSecond => SampleRate / (double)SamplesPerFrame;
+
+    /// <summary>The identity bitstreams carry: the model's SHA-256-based id (its first 8 hex digits as a number).</summary>
+    public uint ModelId { get; }
+
+    public string ModelIdText { get; }
+
+    public bool CanEncode => _encoder is not null;
+
+    /// <summary>The range coder's tables from the model's metadata (null: the model ships none; blocks are packed).</summary>
+    internal CodeTables? Tables => _tables;
+
+    /// <summary>Payload bitrate in kbit/s when sending <paramref name="codebooks"/> codebooks.</summary>
+    public double Kbps(int codebooks) => codebooks * BitsPerCode * FramesPerSecond / 1000;
+
+    /// <summary>The codebook count whose payload rate is <paramref name="kbps"/> (1.5, 3 and 6 with the shipped model).</summary>
+    public int CodebooksFor(double kbps)
+    {
+        for (int n = 1; n <= Codebooks; n++)
+            if (Math.Abs(Kbps(n) - kbps) < 1e-6)
+                return n;
+        throw new OnnxAudioException(string.Create(CultureInfo.InvariantCulture,
+            $"{kbps} kbit/s is not a rate of this codec; it offers {string.Join(", ", Enumerable.Range(1, Codebooks).Select(n => Kbps(n).ToString("0.##", CultureInfo.InvariantCulture)))} kbit/s"));
+    }
+
+    /// <summary>Loads both halves: <c>stem.encoder.onnx</c> and <c>stem.decoder.onnx</c> (give either file or the stem).</summary>
+    public static SpeechCodec Load(string path, InferenceOptions? options = null)
+    {
+        var (encoder, decoder) = Paths(path);
+        return Load(encoder, decoder, options);
+    }
+
+    public static SpeechCodec Load(string encoderPath, string decoderPath, InferenceOptions? options = null)
+    {
+        ModelSession decoder = ModelSession.Load(decoderPath, options, Task);
+        ModelSession? encoder = null;
+        try
+        {
+            encoder = ModelSession.Load(encoderPath, options, Task);
+            return new SpeechCodec(encoder, decoder);
+        }
+        catch
+        {
+            encoder?.Dispose();
+            decoder.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Loads only the decoder (an app that plays .oac files needs nothing else).</summary>
+    public static SpeechCodec LoadDecoder(string decoderPath, InferenceOptions? options = null)
+    {
+        ModelSession decoder = ModelSession.Load(decoderPath, options, Task);
+        try
+        {
+            return new SpeechCodec(null, decoder);
+        }
+        catch
+        {
+            decoder.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>codec / codec.onnx / codec.encoder.onnx / codec.decoder.onnx → the two files.</summary>
+    public static (string Encoder, string Decoder) Paths(string path)
+    {
+        string stem = path;
+        foreach (string suffix in new[] { ".encoder.onnx", ".decoder.onnx", ".onnx" })
+            if (stem.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
+            {
+                stem = stem[..^suffix.Length];
+                break;
+            }
+
+        return ($"{stem}.encoder.onnx", $"{stem}.decoder.onnx");
+    }
+
+    /// <summary>
+    /// Compresses mono audio at <see cref="SampleRate"/> (open files with <see cref="AudioFile.OpenMono"/>) into
+    /// <paramref name="output"/>, block by block. With <paramref name="entropyCoding"/> each block is range-coded when that
+    /// is smaller (the file then falls below the nominal rate). Progress reports samples read.
+    /// </summary>
+    public BitstreamHeader Compress(IAudioSource source, Stream output, int codebooks, bool entropyCoding = false,
+        IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(output);
+        ModelSession encoder = _encoder ?? throw new InvalidOperationException("This codec was loaded without its encoder.");
+        if (source.Format.Channels != 1 || source.Format.SampleRate != SampleRate)
+            throw new OnnxAudioException($"{source.Name}: the codec takes mono audio at {SampleRate} Hz, not {source.Format} (open it with AudioFile.OpenMono)");
+        if (codebooks < 1 || codebooks > Codebooks)
+            throw new ArgumentOutOfRangeException(nameof(codebooks), codebooks, $"The model has {Codebooks} codebooks.");
+
+        var writer = new BlockSink(this, codebooks, entropyCoding ? _tables : null);
+        var analysis = new PaddedSignal(SamplesPerFrame);
+        float[] read = new float[1 << 15];
+        long nextLatent = 0;
+        int n;
+        while ((n = source.Read(read)) > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            analysis.Append(read.AsSpan(0, n));
+            progress?.Report(analysis.Length);
+            // Encode whole blocks once their right context has arrived.
+            while (analysis.AvailableSamples >= (nextLatent + BlockLatents + ContextLatents + 2) * SamplesPerFrame + _stft.NFft)
+            {
+                EncodeLatents(encoder, analysis, nextLatent, BlockLatents, codebooks, writer);
+                nextLatent += BlockLatents;
+                analysis.DiscardBefore(Math.Max(0, (nextLatent - ContextLatents) * SamplesPerFrame - _stft.NFft));
+            }
+        }
+
+        analysis.End();
+        long totalLatents = analysis.PaddedLength / SamplesPerFrame;
+        while (nextLatent < totalLatents)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int count = (int)Math.Min(BlockLatents, totalLatents - nextLatent);
+            EncodeLatents(encoder, analysis, nextLatent, count, codebooks, writer);
+            nextLatent += count;
+        }
+
+        var header = new BitstreamHeader(ModelId, SampleRate, 1, codebooks, BitsPerCode, SamplesPerFrame, totalLatents, analysis.Length);
+        writer.Finish(header, output);
+        return header;
+    }
+
+    /// <summary>
+    /// Decodes an .oac stream, writing mono samples at <see cref="SampleRate"/> to <paramref name="writeOutput"/> (exactly
+    /// the original length, time-aligned). Damaged, truncated or foreign files raise <see cref="BitstreamException"/> or
+    /// <see cref="ModelMismatchException"/> naming <paramref name="name"/> and the position.
+    /// </summary>
+    public BitstreamHeader Decompress(Stream input, string name, Action<ReadOnlySpan<float>> writeOutput,
+        IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(writeOutput);
+        var reader = new BlockSource(this, input, name);
+        BitstreamHeader header = reader.Header;
+        if (header.ModelId != ModelId)
+            throw new ModelMismatchException(string.Create(CultureInfo.InvariantCulture,
+                $"{name}: encoded by codec model {header.ModelId:x8}, but this is model {ModelId:x8} ({_decoder.Metadata.Name}); decode it with the model that wrote it"));
+        if (header.SampleRate != SampleRate || header.SamplesPerFrame != SamplesPerFrame || header.BitsPerCode != BitsPerCode || header.Codebooks > Codebooks)
+            throw new BitstreamException($"{name}: the header does not fit this model ({header.SampleRate} Hz, {header.SamplesPerFrame} samples per frame, {header.Codebooks} codebooks of {header.BitsPerCode} bits)");
+
+        var synthesis = new StreamingIstft(_stft);
+        int hop = _stft.HopLength;
+        var frame = new float[hop];
+        long skip = _stft.NFft / 2, remaining = header.OriginalLength;
+        void Emit(ReadOnlySpan<float> samples)
+        {
+            int drop = (int)Math.Min(skip, samples.Length);
+            skip -= drop;
+            samples = samples[drop..];
+            if (samples.Length > remaining)
+                samples = samples[..(int)remaining];
+            if (samples.IsEmpty)
+                return;
+            remaining -= samples.Length;
+            writeOutput(samples);
+        }
+
+        int bins = _stft.Bins;
+        var real = new float[bins];
+        var imag = new float[bins];
+        for (long first = 0; first < header.FrameCount; first += BlockLatents)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int count = (int)Math.Min(BlockLatents, header.FrameCount - first);
+            long from = Math.Max(0, first - ContextLatents), to = Math.Min(header.FrameCount, first + count + ContextLatents);
+            int[] codes = reader.Codes(from, to);
+            float[] spectrum = RunDecoder(codes, (int)(to - from), header.Codebooks);
+            int offset = (int)(first - from) * _framesPerCode;
+            for (int f = 0; f < count * _framesPerCode; f++)
+            {
+                Deinterleave(spectrum.AsSpan((offset + f) * bins * 2, bins * 2), real, imag);
+                synthesis.PushFrame(real, imag, frame);
+                Emit(frame);
+            }
+
+            reader.Release(first + count - ContextLatents);
+            progress?.Report(Math.Min(header.OriginalLength, (first + count) * SamplesPerFrame));
+        }
+
+        // The frame after the last code frame is silent (the encoder's padding); it completes the final samples.
+        Array.Clear(real);
+        Array.Clear(imag);
+        synthesis.PushFrame(real, imag, frame);
+        Emit(frame);
+        if (remaining > 0)
+            throw new BitstreamException($"{name}: {header.FrameCount} frames cannot hold the {header.OriginalLength} samples the header promises");
+        reader.EnsureFullyRead();
+        return header;
+    }
+
+    /// <summary>The header and every code (frame-major: frames × codebooks) of a bitstream, checked as in decoding.</summary>
+    public (BitstreamHeader Header, int[] Codes) ReadCodes(Stream input, string name)
+    {
+        var reader = new BlockSource(this, input, name);
+        int[] codes = reader.Codes(0, reader.Header.FrameCount);
+        reader.EnsureFullyRead();
+        return (reader.Header, codes);
+    }
+
+    /// <summary>Convenience: compresses a whole signal into .oac bytes.</summary>
+    public byte[] Compress(ReadOnlySpan<float> samples, int codebooks, bool entropyCoding = false)
+    {
+        using var source = new MemorySource(samples.ToArray(), SampleRate);
+        using var output = new MemoryStream();
+        Compress(source, output, codebooks, entropyCoding);
+        return output.ToArray();
+    }
+
+    /// <summary>Convenience: decodes .oac bytes into samples.</summary>
+    public float[] Decompress(byte[] bitstream, string name = "bitstream")
+    {
+        var samples = new List<float>();
+        using var input = new MemoryStream(bitstream, writable: false);
+        Decompress(input, name, s => samples.AddRange(s.ToArray()));
+        return samples.ToArray();
+    }
+
+    public void Dispose()
+    {
+        _encoder?.Dispose();
+        _decoder.Dispose();
+    }
+
+    private void EncodeLatents(ModelSession encoder, PaddedSignal signal, long first, int count, int codebooks, BlockSink writer)
+    {
+        long total = signal.Ended ? signal.PaddedLength / SamplesPerFrame : long.MaxValue;
+        long from = Math.Max(0, first - ContextLatents), to = Math.Min(total, first + count + ContextLatents);
+        int latents = (int)(to - from), frames = latents * _framesPerCode, bins = _stft.Bins;
+        // Spectral frame f is centred on padded-signal sample f·hop; its window starts n_fft/2 earlier.
+        float[] window = signal.Window(from * SamplesPerFrame - _stft.NFft / 2, (frames - 1) * _stft.HopLength + _stft.NFft);
+        var stft = new Stft(_stft);
+        var real = new float[frames * bins];
+        var imag = new float[frames * bins];
+        stft.Forward(window, real, imag);
+        var spectrum = new float[frames * bins * 2];
+        for (int i = 0; i < frames * bins; i++)
+        {
+            spectrum[2 * i] = real[i];
+            spectrum[2 * i + 1] = imag[i];
+        }
+
+        using var input = OrtValue.CreateTensorValueFromMemory(spectrum, [1, frames, bins, 2]);
+        using var runOptions = new RunOptions();
+        using var outputs = encoder.Session.Run(runOptions, ["spectrum"], [input], ["codes"]);
+        ReadOnlySpan<long> all = outputs[0].GetTensorDataAsSpan<long>(); // [1, Codebooks, latents]
+        int offset = (int)(first - from);
+        for (int t = 0; t < count; t++)
+            for (int c = 0; c < codebooks; c++)
+                writer.Add((int)all[c * latents + offset + t]);
+    }
+
+    private float[] RunDecoder(int[] codes, int latents, int codebooks)
+    {
+        // codes arrive frame-major [latents, codebooks]; the graph wants [1, codebooks, latents].
+        var input = new long[codebooks * latents];
+        for (int t = 0; t < latents; t++)
+            for (int c = 0; c < codebooks; c++)
+                input[c * latents + t] = codes[t * codebooks + c];
+        using var value = OrtValue.CreateTensorValueFromMemory(input, [1, codebooks, latents]);
+        using var runOptions = new RunOptions();
+        using var outputs = _decoder.Session.Run(runOptions, ["codes"], [value], ["spectrum"]);
+        return outputs[0].GetTensorDataAsSpan<float>().ToArray();
+    }
+
+    private static void Deinterleave(ReadOnlySpan<float> interleaved, Span<float> real, Span<float> imag)
+    {
+        for (int f = 0; f < real.Length; f++)
+        {
+            real[f] = interleaved[2 * f];
+            imag[f] = interleaved[2 * f + 1];
+        }
+    }
+
+    /// <summary>A whole signal held in memory as an audio source.</summary>
+    private sealed class MemorySource(float[] samples, int sampleRate) : IAudioSource
+    {
+        private int _position;
+
+        public string Name => "samples";
+
+        public AudioFormat Format { get; } = new(sampleRate, 1);
+
+        public long? LengthFrames => samples.Length;
+
+        public int Read(Span<float> buffer)
+        {
+            int n = Math.Min(buffer.Length, samples.Length - _position);
+            samples.AsSpan(_position, n).CopyTo(buffer);
+            _position += n;
+            return n;
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+}
