@@ -20,6 +20,8 @@ internal static class CliApp
         root.Subcommands.Add(ConvertCommand.Create(context));
         root.Subcommands.Add(RecognizeCommand.Create(context));
         root.Subcommands.Add(RestoreCommand.Create(context));
+        root.Subcommands.Add(CodecCommands.Compress(context));
+        root.Subcommands.Add(CodecCommands.Decompress(context));
         root.Subcommands.Add(EvalCommand.Create(context));
         root.Subcommands.Add(DemoCommand.Create(context));
         return root;

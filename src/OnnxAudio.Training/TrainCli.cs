@@ -35,7 +35,8 @@ internal static class TrainCli
         var dataDir = new Option<string?>("--data") { Description = "The task's data folder (corpus or your dataset)" };
         var arch = new Option<string?>("--arch") { Description = "Model architecture, where the task offers several" };
         var timeLimit = new Option<double?>("--time-limit-minutes") { Description = "Pause with a checkpoint after this long (continue with 'resume')" };
-        var train = new Command("train", "Train a model from scratch into a run folder") { task, outDir, steps, batch, lr, seed, evalEvery, checkpointEvery, timeLimit, dataDir, arch };
+        var loss = new Option<string?>("--loss") { Description = "Loss recipe, where the task offers several (restoration: stft or sisdr)" };
+        var train = new Command("train", "Train a model from scratch into a run folder") { task, outDir, steps, batch, lr, seed, evalEvery, checkpointEvery, timeLimit, dataDir, arch, loss };
         train.SetAction(parse =>
         {
             var options = new TrainingOptions
@@ -44,6 +45,7 @@ internal static class TrainCli
                 Seed = parse.GetValue(seed), EvaluateEvery = parse.GetValue(evalEvery), CheckpointEvery = parse.GetValue(checkpointEvery),
                 WarmupSteps = Math.Min(50, parse.GetValue(steps) / 10), OutputDirectory = parse.GetValue(outDir)!,
                 Data = parse.GetValue(dataDir) is string d ? Path.GetFullPath(d) : null, Architecture = parse.GetValue(arch),
+                Loss = parse.GetValue(loss),
             };
             string command = "onnxaudio-train " + string.Join(' ', args);
             var settings = new RunSettings { Task = parse.GetValue(task)!, Command = command, Options = options };
@@ -54,11 +56,22 @@ internal static class TrainCli
         });
 
         var moreSteps = new Option<int?>("--steps") { Description = "Raise the run's total steps" };
-        var resume = new Command("resume", "Continue a run from its last checkpoint") { outDir, moreSteps, timeLimit };
+        var newLoss = new Option<string?>("--loss") { Description = "Switch the loss recipe from here on (restoration: stft or sisdr)" };
+        var resume = new Command("resume", "Continue a run from its last checkpoint") { outDir, moreSteps, timeLimit, newLoss };
         resume.SetAction(parse =>
         {
             RunSettings settings = RunSettings.Load(parse.GetValue(outDir)!);
             TrainingOptions options = WithFolder(settings.Options, parse.GetValue(outDir)!, parse.GetValue(moreSteps));
+            if (parse.GetValue(newLoss) is string l)
+                options = options with { Loss = l };
+            if (options.Steps != settings.Options.Steps || options.Loss != settings.Options.Loss)
+            {
+                int at = Checkpoint.ReadState(Path.Combine(parse.GetValue(outDir)!, "checkpoint")).Step;
+                settings.Changes.Add($"at step {at}: onnxaudio-train {string.Join(' ', args)}");
+                settings.Options = settings.Options with { Steps = options.Steps, Loss = options.Loss };
+                settings.Save(parse.GetValue(outDir)!);
+            }
+
             using ITrainingRun run = TaskCatalog.Create(settings.Task, options);
             Report(stdout, run.Train(resume: true, stdout, Minutes(parse.GetValue(timeLimit))));
             return 0;

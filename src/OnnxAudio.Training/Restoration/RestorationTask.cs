@@ -13,8 +13,8 @@ namespace OnnxAudio.Training.Restoration;
 
 /// <summary>
 /// Trains a <see cref="SpectralMaskDenoiser"/> for denoising or declipping on 2 s segments from a
-/// <see cref="RestorationCorpus"/>. Loss: multi-resolution STFT loss minus 0.05 × SI-SDR of the resynthesised
-/// waveform. For declipping the estimate first goes through <see cref="ClipConsistency"/> (samples below the clipping
+/// <see cref="RestorationCorpus"/>. Loss ("stft", the default): multi-resolution STFT loss minus 0.05 × SI-SDR of the
+/// resynthesised waveform; ("sisdr"): −SI-SDR plus the MR-STFT loss. For declipping the estimate first goes through <see cref="ClipConsistency"/> (samples below the clipping
 /// level are the input's own, clipped ones at least the level), the same projection the runtime applies. Held-out
 /// metrics: SI-SDR and STOI of the input and output on the held-out voices.
 /// </summary>
@@ -32,11 +32,18 @@ public sealed class RestorationTask : ITrainingTask<RestorationBatch>
     private readonly MultiResolutionStftLoss _stftLoss = new();
     private readonly Tensor _window;
     private readonly int _evaluationFiles;
+    private readonly bool _sisdrLoss;
 
     public RestorationTask(TrainingOptions options, RestorationKind kind)
     {
         string data = options.Data ?? throw new OnnxAudioException($"the {Name} task needs --data, a corpus folder with train/clean (make one with 'onnxaudio-train data denoise')");
         _kind = kind;
+        _sisdrLoss = options.Loss switch
+        {
+            null or "stft" => false,
+            "sisdr" => true,
+            _ => throw new OnnxAudioException($"unknown loss '{options.Loss}' for {Name} (stft or sisdr)"),
+        };
         Seeding.Seed(options.Seed);
         Config = ParseArchitecture(options.Architecture, kind);
         _model = new SpectralMaskDenoiser(Config);
@@ -76,7 +83,9 @@ public sealed class RestorationTask : ITrainingTask<RestorationBatch>
         Tensor degraded = tensor(batch.Degraded).reshape(batch.Count, batch.Samples);
         Tensor clean = tensor(batch.Clean).reshape(batch.Count, batch.Samples);
         Tensor estimate = Enhance(degraded, tensor(batch.ClipLevels).reshape(batch.Count, 1));
-        return _stftLoss.Compute(estimate, clean) + 0.05 * SiSdrLoss.Compute(estimate, clean);
+        return _sisdrLoss
+            ? SiSdrLoss.Compute(estimate, clean) + _stftLoss.Compute(estimate, clean)
+            : _stftLoss.Compute(estimate, clean) + 0.05 * SiSdrLoss.Compute(estimate, clean);
     }
 
     /// <summary>Waveforms [batch, samples] → restored waveforms of the same length (whole-signal STFT, zero initial state).</summary>

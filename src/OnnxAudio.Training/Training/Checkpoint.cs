@@ -12,7 +12,7 @@ public static class Checkpoint
 {
     private const string ModelFile = "model.bin", OptimizerFile = "optimizer.bin", StateFile = "state.json";
 
-    private static CheckpointState ReadState(string folder)
+    public static CheckpointState ReadState(string folder)
     {
         string statePath = Path.Combine(folder, StateFile);
         if (!File.Exists(statePath))

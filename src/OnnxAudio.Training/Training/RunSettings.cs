@@ -13,6 +13,9 @@ public sealed class RunSettings
 
     public TrainingOptions Options { get; set; } = new();
 
+    /// <summary>Every resume that changed the run's settings: "at step N: the command".</summary>
+    public List<string> Changes { get; set; } = new();
+
     public void Save(string folder)
     {
         Directory.CreateDirectory(folder);

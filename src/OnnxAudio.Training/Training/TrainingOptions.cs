@@ -36,6 +36,12 @@ public sealed record TrainingOptions
     /// <summary>The model architecture, for tasks that offer several.</summary>
     public string? Architecture { get; init; }
 
+    /// <summary>
+    /// The loss recipe, for tasks that offer several (restoration: "stft" = MR-STFT − 0.05·SI-SDR, the default, or
+    /// "sisdr" = −SI-SDR + MR-STFT). May change when a run is resumed; run.json records when.
+    /// </summary>
+    public string? Loss { get; init; }
+
     /// <summary>The split held-out metrics are measured on: "validation" while training, "test" for the final figures.</summary>
     public string EvaluationSplit { get; init; } = "validation";
 
