@@ -52,27 +52,4 @@ public class RecognitionBenchmarks
 
         throw new FileNotFoundException($"models/{name} not found above {AppContext.BaseDirectory}");
     }
-
-    private sealed class MemorySource(float[] samples, int rate) : IAudioSource
-    {
-        private int _position;
-
-        public string Name => "memory";
-
-        public AudioFormat Format { get; } = new(rate, 1);
-
-        public long? LengthFrames => samples.Length;
-
-        public int Read(Span<float> buffer)
-        {
-            int n = Math.Min(buffer.Length, samples.Length - _position);
-            samples.AsSpan(_position, n).CopyTo(buffer);
-            _position += n;
-            return n;
-        }
-
-        public void Dispose()
-        {
-        }
-    }
 }

@@ -11,7 +11,7 @@ using OnnxAudio.Peers;
 // as absent, never faked.
 //
 //   dotnet run -c Release --project tools/OnnxAudio.Peers -- denoise --corpus data/denoise [--split test] [--limit 40] [--model models/denoise.onnx] [--ours DIR] [--out results/peers]
-//   dotnet run -c Release --project tools/OnnxAudio.Peers -- codec --corpus data/codec [--split test] [--limit 40] [--out results/peers]
+//   dotnet run -c Release --project tools/OnnxAudio.Peers -- codec --corpus data/codec [--split test] [--limit 40] [--model models/codec] [--out results/peers]
 var inv = CultureInfo.InvariantCulture;
 if (args.Length == 0 || args[0] is not ("denoise" or "codec"))
 {
@@ -47,7 +47,11 @@ foreach (string line in File.ReadLines(Path.Combine(corpus, "manifest.jsonl")))
     if (mode == "denoise" && e.TryGetProperty("clean_path", out JsonElement clean))
         items.Add((path, Path.Combine(corpus, clean.GetString()!), Path.Combine(corpus, path), e.GetProperty("snr_db").GetDouble()));
     else if (mode == "codec")
-        items.Add((path, Path.Combine(corpus, path), Path.Combine(corpus, path), null));
+    {
+        // A codec corpus lists clean files; a denoising corpus's clean references serve as well.
+        string speech = e.TryGetProperty("clean_path", out JsonElement c) ? c.GetString()! : path;
+        items.Add((speech, Path.Combine(corpus, speech), Path.Combine(corpus, speech), null));
+    }
 }
 
 items = items.OrderBy(i => i.Name, StringComparer.Ordinal).Take(limit).ToList();
@@ -62,6 +66,15 @@ if (mode == "denoise")
     systems.Add(new Peer("noisy input (unprocessed)", [], (input, output, _) => { File.Copy(input, output, overwrite: true); return 0; }));
 systems.AddRange(mode == "denoise" ? PeerCatalog.Denoisers(rnnoise) : PeerCatalog.Codecs());
 using var restorer = mode == "denoise" && model is not null ? OnnxAudio.Restoration.Restorer.Load(model) : null;
+using var codec = mode == "codec" && model is not null ? OnnxAudio.Compression.SpeechCodec.Load(model) : null;
+if (codec is not null)
+    foreach (double kbps in new[] { 6.0, 3.0, 1.5 })
+        systems.Add(new Peer(string.Create(inv, $"OnnxAudio codec {kbps} kbps"), [], (input, output, _) =>
+        {
+            byte[] file = codec.Compress(AudioFile.ReadMono(input, codec.SampleRate), codec.CodebooksFor(kbps));
+            AudioFile.WriteMono(output, codec.Decompress(file), codec.SampleRate, new WavWriterOptions { Overwrite = true });
+            return file.Length;
+        }));
 if (restorer is not null)
     systems.Add(new Peer($"OnnxAudio {Path.GetFileName(model)}", [], (input, output, _) =>
     {
