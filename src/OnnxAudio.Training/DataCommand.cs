@@ -1,3 +1,4 @@
+using OnnxAudio.Evaluation;
 using System.CommandLine;
 using System.Globalization;
 using OnnxAudio.Training.Data;
@@ -61,7 +62,63 @@ internal static class DataCommand
             data.Subcommands.Add(command);
         }
 
+        data.Subcommands.Add(Declip(stdout));
         return data;
+    }
+
+    /// <summary>
+    /// <c>data declip --from CLEAN --out DIR</c>: clipped copies of clean speech at fixed fractions of each file's peak,
+    /// as DIR/clean/NAME.wav and DIR/clipped/NAME_cLEVEL.wav pairs with a manifest (clip level and the clipped input's SDR).
+    /// </summary>
+    private static Command Declip(TextWriter stdout)
+    {
+        var from = new Option<string>("--from") { Description = "Folder of clean speech", Required = true };
+        var outDir = new Option<string>("--out", "-o") { Description = "Output folder", Required = true };
+        var levels = new Option<double[]>("--levels") { Description = "Clipping levels as fractions of each file's peak", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [0.1, 0.25, 0.5] };
+        var limit = new Option<int>("--limit") { Description = "Use at most this many files", DefaultValueFactory = _ => 100 };
+        var command = new Command("declip", "Clipped/clean pairs from clean speech, for measuring clipping repair") { from, outDir, levels, limit };
+        command.SetAction(parse =>
+        {
+            string source = parse.GetValue(from)!, root = parse.GetValue(outDir)!;
+            var files = new AudioFolderDataset(source).Files.Take(parse.GetValue(limit)).ToArray();
+            var entries = new List<ManifestEntry>();
+            foreach (string file in files)
+            {
+                float[] clean = OnnxAudio.Audio.AudioFile.ReadMono(file, 16000);
+                float peak = clean.Max(MathF.Abs);
+                if (peak <= 0)
+                    continue;
+                // Full-scale peak, so the clipped files are what a recorder overdriven at 0 dBFS leaves.
+                Degradations.Gain(clean, 20 * Math.Log10(0.99 / peak));
+                string name = Path.GetFileNameWithoutExtension(file);
+                string cleanPath = $"clean/{name}.wav";
+                Write(root, cleanPath, clean);
+                foreach (double level in parse.GetValue(levels)!)
+                {
+                    float[] clipped = (float[])clean.Clone();
+                    Degradations.Clip(clipped, (float)(level * 0.99));
+                    string clippedPath = string.Create(CultureInfo.InvariantCulture, $"clipped/{name}_c{level * 100:000}.wav");
+                    Write(root, clippedPath, clipped);
+                    entries.Add(new ManifestEntry
+                    {
+                        Path = clippedPath, CleanPath = cleanPath, Split = "test", SnrDb = Math.Round(SignalMetrics.Snr(clean, clipped), 3),
+                        Degradations = [string.Create(CultureInfo.InvariantCulture, $"clip {level:0.##}")], DurationSeconds = clean.Length / 16000.0,
+                    });
+                }
+            }
+
+            Manifest.Write(root, entries);
+            stdout.WriteLine($"{entries.Count} clipped files from {files.Length} clean ones in {root}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static void Write(string root, string relative, float[] samples)
+    {
+        string path = Path.Combine(root, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        OnnxAudio.Audio.AudioFile.WriteMono(path, samples, 16000, new OnnxAudio.Audio.WavWriterOptions { Encoding = OnnxAudio.Audio.WavSampleEncoding.Float32, Overwrite = true });
     }
 
     private static Split ParseSplit(string name) => name.ToLowerInvariant() switch
