@@ -96,7 +96,9 @@ internal static class TrainCli
             string folder = parse.GetValue(outDir)!;
             RunSettings settings = RunSettings.Load(folder);
             using ITrainingRun run = TaskCatalog.Create(settings.Task, WithFolder(settings.Options, folder, null));
-            TrainingRecord record = run.ExportCheckpoint(parse.GetValue(model)!, settings.Command);
+            // The command that started the run, then every resume that changed it (e.g. a switch of loss).
+            string command = string.Join("; then ", new[] { settings.Command }.Concat(settings.Changes));
+            TrainingRecord record = run.ExportCheckpoint(parse.GetValue(model)!, command);
             stdout.WriteLine($"{parse.GetValue(model)}: {record.Task} model after {record.Steps} steps; " +
                 string.Join(", ", record.Metrics.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value:0.####}"))));
             return 0;
