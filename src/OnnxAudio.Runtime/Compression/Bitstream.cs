@@ -6,8 +6,9 @@ namespace OnnxAudio.Compression;
 /// The header of an OnnxAudio codec file (.oac). Layout, version 1 (integers little-endian, "varint" = LEB128):
 /// <code>
 /// "OAC" (3 bytes)  version (1)  model id (4: the first bytes of the model's SHA-256 id)
-/// sample rate (varint)  channels (1)  codebooks sent (1)  bits per code (1)  samples per frame (varint)
+/// sample rate (varint)  channels (1)  codebooks sent (1)  bits per code (1)
 /// frame count (varint)  original length in samples (varint)
+/// (samples per frame is the model's — the id names the model — and is not repeated in the file)
 /// then blocks of up to <see cref="FramesPerBlock"/> frames, each:
 ///   coding (1: 0 = codes packed at their bit width, 1 = range-coded with the model's tables)
 ///   payload length (varint)  payload  CRC-16/CCITT (2) over the block — and, for block 0, over the header too.
@@ -38,13 +39,15 @@ public sealed record BitstreamHeader(
         output.Add((byte)Channels);
         output.Add((byte)Codebooks);
         output.Add((byte)BitsPerCode);
-        VarInt.Write(output, (ulong)SamplesPerFrame);
         VarInt.Write(output, (ulong)FrameCount);
         VarInt.Write(output, (ulong)OriginalLength);
     }
 
-    /// <summary>Parses a header from the start of <paramref name="data"/>; <paramref name="length"/> is its size in bytes.</summary>
-    internal static BitstreamHeader Read(string name, ReadOnlySpan<byte> data, out int length)
+    /// <summary>
+    /// Parses a header from the start of <paramref name="data"/>; <paramref name="length"/> is its size in bytes.
+    /// <paramref name="samplesPerFrame"/> is the decoding model's.
+    /// </summary>
+    internal static BitstreamHeader Read(string name, ReadOnlySpan<byte> data, int samplesPerFrame, out int length)
     {
         if (data.Length < 4 || !data[..3].SequenceEqual(Magic))
             throw new BitstreamException($"{name}: not an OnnxAudio codec file (no 'OAC' signature)");
@@ -59,15 +62,14 @@ public sealed record BitstreamHeader(
         if (data.Length < p + 3)
             throw Truncated(name, p);
         int channels = data[p++], codebooks = data[p++], bits = data[p++];
-        ulong samplesPerFrame = ReadVar(name, data, ref p, "samples per frame");
         ulong frames = ReadVar(name, data, ref p, "frame count");
         ulong original = ReadVar(name, data, ref p, "original length");
-        if (rate is 0 or > 1_536_000 || channels != 1 || codebooks is 0 or > 64 || bits is 0 or > 16 || samplesPerFrame is 0 or > 1 << 20)
-            throw new BitstreamException($"{name}: invalid header (rate {rate}, channels {channels}, codebooks {codebooks}, bits {bits}, samples per frame {samplesPerFrame})");
-        if (frames > long.MaxValue / samplesPerFrame || original > frames * samplesPerFrame)
+        if (rate is 0 or > 1_536_000 || channels != 1 || codebooks is 0 or > 64 || bits is 0 or > 16)
+            throw new BitstreamException($"{name}: invalid header (rate {rate}, channels {channels}, codebooks {codebooks}, bits {bits})");
+        if (frames > (ulong)(long.MaxValue / samplesPerFrame) || original > frames * (ulong)samplesPerFrame)
             throw new BitstreamException($"{name}: invalid header ({frames} frames cannot hold {original} samples)");
         length = p;
-        return new BitstreamHeader(id, (int)rate, channels, codebooks, bits, (int)samplesPerFrame, (long)frames, (long)original);
+        return new BitstreamHeader(id, (int)rate, channels, codebooks, bits, samplesPerFrame, (long)frames, (long)original);
     }
 
     private static ulong ReadVar(string name, ReadOnlySpan<byte> data, ref int position, string what) =>

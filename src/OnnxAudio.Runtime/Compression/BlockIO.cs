@@ -98,7 +98,7 @@ internal sealed class BlockSource
         // The header is at most ~40 bytes; read enough to parse it.
         var start = new byte[64];
         int got = ReadUpTo(start);
-        Header = BitstreamHeader.Read(name, start.AsSpan(0, got), out int length);
+        Header = BitstreamHeader.Read(name, start.AsSpan(0, got), codec.SamplesPerFrame, out int length);
         _headerBytes = start[..length];
         // Put back what belongs to the blocks.
         _pushback = start.AsSpan(length, got - length).ToArray();
