@@ -74,13 +74,13 @@ if (codec is not null)
             byte[] file = codec.Compress(AudioFile.ReadMono(input, codec.SampleRate), codec.CodebooksFor(kbps));
             AudioFile.WriteMono(output, codec.Decompress(file), codec.SampleRate, new WavWriterOptions { Overwrite = true });
             return file.Length;
-        }));
+        }, KnownDelay: 0));
 if (restorer is not null)
     systems.Add(new Peer($"OnnxAudio {Path.GetFileName(model)}", [], (input, output, _) =>
     {
         AudioFile.WriteMono(output, restorer.Process(AudioFile.ReadMono(input, restorer.SampleRate)), restorer.SampleRate, new WavWriterOptions { Overwrite = true });
         return 0;
-    }));
+    }, KnownDelay: 0));
 if (ours is not null)
     systems.Add(new Peer($"OnnxAudio ({Path.GetFileName(Path.GetFullPath(ours))})", [], (input, output, _) =>
     {
@@ -110,7 +110,7 @@ foreach (Peer system in systems)
             Directory.CreateDirectory(Path.GetDirectoryName(output)!);
             long bytes = system.Process(item.Input, output, scratch);
             float[] reference = AudioFile.ReadMono(item.Reference, 16000), processed = AudioFile.ReadMono(output, 16000);
-            int delay = DelayEstimator.Estimate(reference, processed, 1600);
+            int delay = system.KnownDelay ?? DelayEstimator.Estimate(reference, processed, 1600);
             var (r, p) = DelayEstimator.Align(reference, processed, delay);
             results.Add(new Result(item.Name, item.Snr, PairMetrics.Compute(r, p, 16000), delay, bytes, reference.Length / 16000.0));
         }
