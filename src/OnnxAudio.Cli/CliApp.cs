@@ -23,6 +23,7 @@ internal static class CliApp
         root.Subcommands.Add(CodecCommands.Compress(context));
         root.Subcommands.Add(CodecCommands.Decompress(context));
         root.Subcommands.Add(EvalCommand.Create(context));
+        root.Subcommands.Add(ProvidersCommand.Create(context));
         root.Subcommands.Add(DemoCommand.Create(context));
         return root;
     }

@@ -24,9 +24,13 @@ internal static class CodecCommands
         var jobs = new Option<int>("--jobs", "-j") { Description = "Files processed in parallel", DefaultValueFactory = _ => Environment.ProcessorCount };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace existing output files (never an input)" };
         var command = new Command("compress", "Encode speech into the .oac neural codec format") { input, output, kbps, entropy, model, jobs, overwrite };
+        var inference = new InferenceArguments();
+        inference.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
         {
-            using SpeechCodec codec = SpeechCodec.Load(parse.GetValue(model) ?? ShippedModels.Require("codec.encoder.onnx"));
+            Onnx.InferenceOptions inferenceOptions = inference.Read(parse);
+            using SpeechCodec codec = SpeechCodec.Load(parse.GetValue(model) ?? ShippedModels.Require("codec.encoder.onnx"), inferenceOptions);
+            InferenceArguments.ReportChoice(context, parse, inferenceOptions, codec.Provider);
             int codebooks = codec.CodebooksFor(parse.GetValue(kbps));
             var pairs = FileBatch.Map(parse.GetValue(input)!, parse.GetValue(output)!, Extension);
             bool ok = FileBatch.Run(context, pairs.Select(p => p.Input).ToArray(), parse.GetValue(jobs), cancellationToken, i =>
@@ -54,10 +58,14 @@ internal static class CodecCommands
         var jobs = new Option<int>("--jobs", "-j") { Description = "Files processed in parallel", DefaultValueFactory = _ => Environment.ProcessorCount };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace existing output files (never an input)" };
         var command = new Command("decompress", "Decode .oac files to WAV") { input, output, model, jobs, overwrite };
+        var inference = new InferenceArguments();
+        inference.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
         {
             string decoderPath = SpeechCodec.Paths(parse.GetValue(model) ?? ShippedModels.Require("codec.decoder.onnx")).Decoder;
-            using SpeechCodec codec = SpeechCodec.LoadDecoder(decoderPath);
+            Onnx.InferenceOptions inferenceOptions = inference.Read(parse);
+            using SpeechCodec codec = SpeechCodec.LoadDecoder(decoderPath, inferenceOptions);
+            InferenceArguments.ReportChoice(context, parse, inferenceOptions, codec.Provider);
             var pairs = FileBatch.Map(parse.GetValue(input)!, parse.GetValue(output)!, ".wav", [Extension]);
             var options = new WavWriterOptions { Overwrite = parse.GetValue(overwrite) };
             bool ok = FileBatch.Run(context, pairs.Select(p => p.Input).ToArray(), parse.GetValue(jobs), cancellationToken, i =>

@@ -24,10 +24,14 @@ internal static class RecognizeCommand
         var threshold = new Option<float>("--threshold") { Description = "Detection threshold for --stream", DefaultValueFactory = _ => 0.6f };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Files processed in parallel", DefaultValueFactory = _ => Environment.ProcessorCount };
         var command = new Command("recognize", "Classify clips, or detect keywords over time with --stream") { inputs, model, top, json, stream, threshold, jobs };
+        var inference = new InferenceArguments();
+        inference.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
         {
             string modelPath = parse.GetValue(model) ?? ShippedModels.Require("kws.onnx");
-            using AudioClassifier classifier = AudioClassifier.Load(modelPath);
+            InferenceOptions options = inference.Read(parse);
+            using AudioClassifier classifier = AudioClassifier.Load(modelPath, options);
+            InferenceArguments.ReportChoice(context, parse, options, classifier.Provider);
             string[] files = FileBatch.Expand(parse.GetValue(inputs)!);
             int k = Math.Clamp(parse.GetValue(top), 1, classifier.Labels.Count);
             bool ok = FileBatch.Run(context, files, parse.GetValue(jobs), cancellationToken, i => parse.GetValue(stream)

@@ -23,13 +23,17 @@ internal static class RestoreCommand
         var jobs = new Option<int>("--jobs", "-j") { Description = "Files processed in parallel", DefaultValueFactory = _ => Environment.ProcessorCount };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace existing output files (never an input)" };
         var command = new Command("restore", "Denoise or declip audio (file or folder)") { input, output, task, strength, model, jobs, overwrite };
+        var inference = new InferenceArguments();
+        inference.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
         {
             float s = parse.GetValue(strength);
             if (!float.IsFinite(s) || s is < 0 or > 1)
                 throw new OnnxAudioException($"--strength must lie between 0 and 1, not {s.ToString(CultureInfo.InvariantCulture)}");
             string taskName = parse.GetValue(task)!;
-            using Restorer restorer = Restorer.Load(parse.GetValue(model) ?? ShippedModels.Require($"{taskName}.onnx"));
+            Onnx.InferenceOptions inferenceOptions = inference.Read(parse);
+            using Restorer restorer = Restorer.Load(parse.GetValue(model) ?? ShippedModels.Require($"{taskName}.onnx"), inferenceOptions);
+            InferenceArguments.ReportChoice(context, parse, inferenceOptions, restorer.Provider);
             if (restorer.Kind.ToString().ToLowerInvariant() != taskName)
                 throw new OnnxAudioException($"{restorer.Metadata.Name}: this model does {restorer.Kind.ToString().ToLowerInvariant()}, not {taskName}");
             var pairs = FileBatch.Map(parse.GetValue(input)!, parse.GetValue(output)!, ".wav");

@@ -80,6 +80,9 @@ public sealed class SpeechCodec : IDisposable
 
     public bool CanEncode => _encoder is not null;
 
+    /// <summary>The provider the sessions run on.</summary>
+    public ExecutionProvider Provider => _decoder.Provider;
+
     /// <summary>The range coder's tables from the model's metadata (null: the model ships none; blocks are packed).</summary>
     internal CodeTables? Tables => _tables;
 

@@ -33,22 +33,8 @@ internal static class SessionFactory
     private static ExecutionProvider AppendProvider(SessionOptions session, InferenceOptions options)
     {
         IReadOnlyList<string> available = AvailableProviders();
-        ExecutionProvider provider = options.Provider;
-        if (provider == ExecutionProvider.Auto)
-        {
-            provider = available.Contains("CUDAExecutionProvider") ? ExecutionProvider.Cuda
-                : available.Contains("DmlExecutionProvider") ? ExecutionProvider.DirectML
-                : available.Contains("CoreMLExecutionProvider") ? ExecutionProvider.CoreML
-                : ExecutionProvider.Cpu;
-        }
-
-        (string name, string package) = provider switch
-        {
-            ExecutionProvider.Cuda => ("CUDAExecutionProvider", "Microsoft.ML.OnnxRuntime.Gpu"),
-            ExecutionProvider.DirectML => ("DmlExecutionProvider", "Microsoft.ML.OnnxRuntime.DirectML"),
-            ExecutionProvider.CoreML => ("CoreMLExecutionProvider", "Microsoft.ML.OnnxRuntime"),
-            _ => ("CPUExecutionProvider", "Microsoft.ML.OnnxRuntime"),
-        };
+        ExecutionProvider provider = options.Provider == ExecutionProvider.Auto ? ExecutionProviders.ResolveAuto() : options.Provider;
+        (string name, string package) = ExecutionProviders.Known.Where(k => k.Provider == provider).Select(k => (k.OrtName, k.Package)).First();
         if (provider == ExecutionProvider.Cpu)
             return provider;
         if (!available.Contains(name))

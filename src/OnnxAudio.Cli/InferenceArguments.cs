@@ -1,0 +1,56 @@
+using System.CommandLine;
+using OnnxAudio.Onnx;
+
+namespace OnnxAudio.Cli;
+
+/// <summary>The options every model-running command shares: execution provider, device and threads.</summary>
+internal sealed class InferenceArguments
+{
+    private readonly Option<string> _provider = new("--provider")
+    {
+        Description = "Execution provider: auto (the best the native library has), cpu, cuda, directml or coreml",
+        DefaultValueFactory = _ => "auto",
+    };
+
+    private readonly Option<int> _device = new("--device") { Description = "GPU index for cuda and directml", DefaultValueFactory = _ => 0 };
+    private readonly Option<int> _threads = new("--threads") { Description = "ONNX Runtime threads per model call (0: one per core)", DefaultValueFactory = _ => 0 };
+
+    public InferenceArguments()
+    {
+        _provider.AcceptOnlyFromAmong("auto", "cpu", "cuda", "directml", "coreml");
+    }
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(_provider);
+        command.Options.Add(_device);
+        command.Options.Add(_threads);
+    }
+
+    public InferenceOptions Read(ParseResult parse)
+    {
+        int threads = parse.GetValue(_threads);
+        if (threads < 0 || parse.GetValue(_device) < 0)
+            throw new OnnxAudioException("--threads and --device must not be negative");
+        return new InferenceOptions
+        {
+            Provider = parse.GetValue(_provider) switch
+            {
+                "cpu" => ExecutionProvider.Cpu,
+                "cuda" => ExecutionProvider.Cuda,
+                "directml" => ExecutionProvider.DirectML,
+                "coreml" => ExecutionProvider.CoreML,
+                _ => ExecutionProvider.Auto,
+            },
+            DeviceId = parse.GetValue(_device),
+            IntraOpThreads = threads,
+        };
+    }
+
+    /// <summary>With --provider auto, says on standard error which provider was picked (only with --verbose, to keep output clean).</summary>
+    public static void ReportChoice(CliContext context, ParseResult parse, InferenceOptions options, ExecutionProvider used)
+    {
+        if (options.Provider == ExecutionProvider.Auto && parse.GetValue(CliApp.VerboseOption))
+            context.Error.WriteLine($"onnxaudio: execution provider: {used} (auto)");
+    }
+}
