@@ -9,10 +9,11 @@ namespace OnnxAudio.Cli.Reports;
 /// </summary>
 internal static class EvalPlots
 {
+    // A property, not a const: with a const false the NativeAOT build would flag the plotting branches as unreachable.
 #if ONNXAUDIO_PLOTS
-    public const bool Available = true;
+    public static bool Available => true;
 #else
-    public const bool Available = false;
+    public static bool Available => false;
 #endif
 
     public const string Unavailable =
