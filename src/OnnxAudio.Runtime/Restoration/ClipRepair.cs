@@ -36,9 +36,16 @@ public static class ClipRepair
     }
 }
 
-/// <summary>Finds the clipping level of a signal seen block by block (a file read in one pass).</summary>
+/// <summary>
+/// Finds the clipping level of a signal seen block by block (a file read in one pass): its peak, if several samples sit
+/// on it within <see cref="PlateauTolerance"/> — the flat tops clipping leaves. (A smooth waveform's samples near its
+/// maximum differ by more than that at audio rates.)
+/// </summary>
 public sealed class ClipLevelDetector
 {
+    /// <summary>Relative distance from the peak within which samples count as one plateau.</summary>
+    public const float PlateauTolerance = 1e-5f;
+
     private float _peak;
     private long _atPeak;
 
@@ -50,12 +57,12 @@ public sealed class ClipLevelDetector
             if (a > _peak)
             {
                 // A new peak: samples counted at the old one stay counted only if still within the tolerance.
-                if (a * (1 - ClipRepair.Tolerance) > _peak)
+                if (a * (1 - PlateauTolerance) > _peak)
                     _atPeak = 0;
                 _peak = a;
             }
 
-            if (a >= _peak * (1 - ClipRepair.Tolerance))
+            if (a >= _peak * (1 - PlateauTolerance))
                 _atPeak++;
         }
     }
