@@ -49,27 +49,3 @@ internal static class BenchmarkAudio
     public static bool Installed(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(d => File.Exists(Path.Combine(d, program)));
 }
-
-/// <summary>Samples in memory as an audio source.</summary>
-internal sealed class MemorySource(float[] samples, int rate) : IAudioSource
-{
-    private int _position;
-
-    public string Name => "memory";
-
-    public AudioFormat Format { get; } = new(rate, 1);
-
-    public long? LengthFrames => samples.Length;
-
-    public int Read(Span<float> buffer)
-    {
-        int n = Math.Min(buffer.Length, samples.Length - _position);
-        samples.AsSpan(_position, n).CopyTo(buffer);
-        _position += n;
-        return n;
-    }
-
-    public void Dispose()
-    {
-    }
-}

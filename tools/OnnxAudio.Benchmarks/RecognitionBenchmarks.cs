@@ -37,7 +37,7 @@ public class RecognitionBenchmarks
     public int Stream()
     {
         var detector = new KeywordDetector(_classifier);
-        using var source = new MemorySource(_minute, 16000);
+        using var source = new MemoryAudioSource(_minute, new AudioFormat(16000, 1));
         return detector.Detect(source).Count();
     }
 

@@ -282,7 +282,7 @@ public sealed class SpeechCodec : IDisposable
     /// <summary>Convenience: compresses a whole signal into .oac bytes.</summary>
     public byte[] Compress(ReadOnlySpan<float> samples, int codebooks, bool entropyCoding = false)
     {
-        using var source = new MemorySource(samples.ToArray(), SampleRate);
+        using var source = new MemoryAudioSource(samples.ToArray(), new AudioFormat(SampleRate, 1));
         using var output = new MemoryStream();
         Compress(source, output, codebooks, entropyCoding);
         return output.ToArray();
@@ -350,30 +350,6 @@ public sealed class SpeechCodec : IDisposable
         {
             real[f] = interleaved[2 * f];
             imag[f] = interleaved[2 * f + 1];
-        }
-    }
-
-    /// <summary>A whole signal held in memory as an audio source.</summary>
-    private sealed class MemorySource(float[] samples, int sampleRate) : IAudioSource
-    {
-        private int _position;
-
-        public string Name => "samples";
-
-        public AudioFormat Format { get; } = new(sampleRate, 1);
-
-        public long? LengthFrames => samples.Length;
-
-        public int Read(Span<float> buffer)
-        {
-            int n = Math.Min(buffer.Length, samples.Length - _position);
-            samples.AsSpan(_position, n).CopyTo(buffer);
-            _position += n;
-            return n;
-        }
-
-        public void Dispose()
-        {
         }
     }
 }
