@@ -71,10 +71,14 @@ internal static class CodecCommands
             bool ok = FileBatch.Run(context, pairs.Select(p => p.Input).ToArray(), parse.GetValue(jobs), cancellationToken, i =>
             {
                 var (from, to) = pairs[i];
+                IProgress<long>? progress = null;
+                if (pairs.Length == 1)
+                    using (FileStream peek = OpenBitstream(from))
+                        progress = FileBatch.FileProgress(context, from, codec.ReadHeader(peek, from).OriginalLength);
                 using FileStream stream = OpenBitstream(from);
                 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(to))!);
                 using WavWriter writer = WavWriter.Create(to, new AudioFormat(codec.SampleRate, 1), options);
-                BitstreamHeader header = codec.Decompress(stream, from, writer.Write, null, cancellationToken);
+                BitstreamHeader header = codec.Decompress(stream, from, writer.Write, progress, cancellationToken);
                 writer.Commit();
                 return string.Create(CultureInfo.InvariantCulture, $"{from} -> {to}: {header.DurationSeconds:0.00} s at {header.PayloadBitsPerSecond / 1000:0.###} kbit/s");
             });

@@ -69,7 +69,7 @@ internal static class RestoreCommand
             note = level is float l
                 ? FormattableString.Invariant($", clipped at {l:0.####} ({detector.SamplesAtPeak} samples)")
                 : ", no clipping found (output follows the input)";
-            level ??= 0f;
+            level ??= ClipRepair.NoClipping;
         }
 
         using IAudioSource source = AudioFile.OpenMono(input, restorer.SampleRate);

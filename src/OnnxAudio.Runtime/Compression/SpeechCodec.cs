@@ -223,20 +223,8 @@ public sealed class SpeechCodec : IDisposable
         var synthesis = new StreamingIstft(_stft);
         int hop = _stft.HopLength;
         var frame = new float[hop];
-        long skip = _stft.NFft / 2, remaining = header.OriginalLength;
-        void Emit(ReadOnlySpan<float> samples)
-        {
-            int drop = (int)Math.Min(skip, samples.Length);
-            skip -= drop;
-            samples = samples[drop..];
-            if (samples.Length > remaining)
-                samples = samples[..(int)remaining];
-            if (samples.IsEmpty)
-                return;
-            remaining -= samples.Length;
-            writeOutput(samples);
-        }
-
+        // Synthesis runs on the centred timeline: drop its n_fft/2 lead, keep exactly the original length.
+        var aligned = new AlignedOutput(_stft.NFft / 2, header.OriginalLength, writeOutput);
         int bins = _stft.Bins;
         var real = new float[bins];
         var imag = new float[bins];
@@ -252,7 +240,7 @@ public sealed class SpeechCodec : IDisposable
             {
                 Deinterleave(spectrum.AsSpan((offset + f) * bins * 2, bins * 2), real, imag);
                 synthesis.PushFrame(real, imag, frame);
-                Emit(frame);
+                aligned.Accept(frame);
             }
 
             reader.Release(first + count - ContextLatents);
@@ -263,12 +251,15 @@ public sealed class SpeechCodec : IDisposable
         Array.Clear(real);
         Array.Clear(imag);
         synthesis.PushFrame(real, imag, frame);
-        Emit(frame);
-        if (remaining > 0)
+        aligned.Accept(frame);
+        if (aligned.Written < header.OriginalLength)
             throw new BitstreamException($"{name}: {header.FrameCount} frames cannot hold the {header.OriginalLength} samples the header promises");
         reader.EnsureFullyRead();
         return header;
     }
+
+    /// <summary>The header of a bitstream (checked, but no blocks read): duration, rate and model, e.g. for a progress bar.</summary>
+    public BitstreamHeader ReadHeader(Stream input, string name) => new BlockSource(this, input, name).Header;
 
     /// <summary>The header and every code (frame-major: frames × codebooks) of a bitstream, checked as in decoding.</summary>
     public (BitstreamHeader Header, int[] Codes) ReadCodes(Stream input, string name)

@@ -10,6 +10,9 @@ public static class ClipRepair
     /// <summary>Relative tolerance below the level at which a sample still counts as clipped.</summary>
     public const float Tolerance = 1e-3f;
 
+    /// <summary>The level to use when nothing was clipped: every sample is reliable, so the output is the input.</summary>
+    public const float NoClipping = float.PositiveInfinity;
+
     /// <summary>
     /// The clipping level of a signal — its peak magnitude — if at least <paramref name="minimumClipped"/> samples sit
     /// at that peak (within <see cref="Tolerance"/>), as clipped audio does; otherwise <c>null</c> (no clipping seen).
@@ -21,8 +24,8 @@ public static class ClipRepair
         return detector.Level(minimumClipped);
     }
 
-    /// <summary>True if <paramref name="input"/> counts as clipped at <paramref name="level"/>.</summary>
-    public static bool IsClipped(float input, float level) => level > 0 && MathF.Abs(input) >= level * (1 - Tolerance);
+    /// <summary>True if <paramref name="input"/> counts as clipped at <paramref name="level"/> (never at <see cref="NoClipping"/>).</summary>
+    public static bool IsClipped(float input, float level) => level > 0 && float.IsFinite(level) && MathF.Abs(input) >= level * (1 - Tolerance);
 
     /// <summary>Applies the consistency rule to one restored sample given the clipped input sample.</summary>
     public static float Project(float restored, float input, float level)

@@ -41,8 +41,8 @@ public sealed class RestorationStream : IDisposable
     {
         if (!float.IsFinite(strength) || strength is < 0 or > 1)
             throw new ArgumentOutOfRangeException(nameof(strength), strength, "The strength must lie in [0, 1].");
-        if (clipLevel is float l && (!float.IsFinite(l) || l < 0))
-            throw new ArgumentOutOfRangeException(nameof(clipLevel), clipLevel, "The clipping level must be a non-negative number.");
+        if (clipLevel is float l && (float.IsNaN(l) || l <= 0))
+            throw new ArgumentOutOfRangeException(nameof(clipLevel), clipLevel, "The clipping level must be positive (ClipRepair.NoClipping when nothing was clipped).");
         _restorer = restorer;
         _strength = strength;
         _fixedLevel = clipLevel;

@@ -108,7 +108,7 @@ public sealed class Restorer : IDisposable
     /// </summary>
     public float[] Process(ReadOnlySpan<float> input, float strength = 1f, CancellationToken cancellationToken = default)
     {
-        float? level = Kind == RestorationKind.Declip ? ClipRepair.DetectLevel(input) ?? 0f : null;
+        float? level = Kind == RestorationKind.Declip ? ClipRepair.DetectLevel(input) ?? ClipRepair.NoClipping : null;
         var output = new float[input.Length];
         int position = 0;
         using RestorationStream stream = CreateStream(strength, level);
@@ -161,25 +161,4 @@ public sealed class Restorer : IDisposable
     }
 
     public void Dispose() => _model.Dispose();
-
-    /// <summary>Drops the first <c>delay</c> samples of a stream's output (its lag) and passes on at most <c>limit</c> samples.</summary>
-    private sealed class AlignedOutput(int delay, long limit, Action<ReadOnlySpan<float>> sink)
-    {
-        private int _skip = delay;
-
-        public long Written { get; private set; }
-
-        public void Accept(ReadOnlySpan<float> produced)
-        {
-            int drop = Math.Min(_skip, produced.Length);
-            _skip -= drop;
-            produced = produced[drop..];
-            if (produced.Length > limit - Written)
-                produced = produced[..(int)(limit - Written)];
-            if (produced.IsEmpty)
-                return;
-            sink(produced);
-            Written += produced.Length;
-        }
-    }
 }

@@ -1,4 +1,5 @@
 using OnnxAudio.Training.Export;
+using OnnxAudio.Training.Models.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -219,15 +220,13 @@ public sealed class SpectralCodec : nn.Module
     /// <summary>Log-magnitude ceiling of the decoder's output (e^8 ≈ 3000, far above any 16-bit spectrum bin).</summary>
     public const float MaxLogMagnitude = 8f;
 
-    public const float LogFloor = 1e-8f;
-
     private static Sequential Blocks(int channels, int count) =>
         nn.Sequential(Enumerable.Range(0, count).Select(i => ($"unit{i}", (nn.Module<Tensor, Tensor>)new CodecResidualUnit(channels, 1 << i))).ToArray());
 
     /// <summary>Latents [B, D, T/2] of a spectrum [B, T, F, 2] (T even).</summary>
     public Tensor Encode(Tensor spectrum)
     {
-        Tensor features = (spectrum.square().sum(-1) + LogFloor).log().transpose(1, 2); // [B, F, T]
+        Tensor features = LogPowerSpectrum.Compute(spectrum).transpose(1, 2); // [B, F, T]
         Tensor h = encoder_blocks1.forward(encoder_in.forward(features));
         h = encoder_blocks2.forward(downsample.forward(nn.functional.elu(h, 1.0)));
         return encoder_out.forward(nn.functional.elu(h, 1.0));
@@ -256,8 +255,7 @@ public sealed class SpectralCodec : nn.Module
     {
         OnnxGraph g = e.Graph;
         OnnxValue spectrum = g.AddInput("spectrum", "batch", "frames", Config.Bins, 2);
-        OnnxValue power = g.Op("ReduceSumSquare", [spectrum], ("axes", new long[] { -1 }), ("keepdims", 0L));
-        OnnxValue features = g.Transpose(g.Op("Log", [g.Add(power, g.Scalar("log_floor", LogFloor))]), 0, 2, 1);
+        OnnxValue features = g.Transpose(LogPowerSpectrum.Export(g, spectrum), 0, 2, 1);
         OnnxValue h = e.Apply(encoder_blocks1, e.Apply(encoder_in, features, "encoder_in"), "encoder_blocks1");
         h = e.Apply(encoder_blocks2, e.Apply(downsample, Elu(g, h), "downsample"), "encoder_blocks2");
         OnnxValue z = e.Apply(encoder_out, Elu(g, h), "encoder_out"); // [B, D, T']

@@ -1,4 +1,5 @@
 using OnnxAudio.Training.Export;
+using OnnxAudio.Training.Models.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -48,16 +49,13 @@ public sealed class SpectralMaskDenoiser : nn.Module<Tensor, Tensor>
     /// <summary>The mask and the GRU state after the last frame; <paramref name="state"/> [layers, batch, hidden] continues a stream.</summary>
     public (Tensor Mask, Tensor State) Mask(Tensor spectrum, Tensor? state)
     {
-        Tensor features = (spectrum.square().sum(-1) + LogFloor).log();
+        Tensor features = LogPowerSpectrum.Compute(spectrum);
         Tensor h = nn.functional.relu(encoder.forward(features));
         var (y, next) = gru.forward(h, state);
         Tensor raw = decoder2.forward(nn.functional.relu(decoder1.forward(y)));
         Tensor mask = raw.tanh().mul(_config.MaskBound).reshape(spectrum.shape[0], spectrum.shape[1], _config.Bins, 2);
         return (mask, next);
     }
-
-    /// <summary>Smallest power added before the logarithm (keeps digital silence finite).</summary>
-    public const float LogFloor = 1e-8f;
 
     /// <summary>Complex product of a mask and a spectrum, both [..., 2].</summary>
     public static Tensor ApplyMask(Tensor mask, Tensor spectrum)
@@ -77,8 +75,7 @@ public sealed class SpectralMaskDenoiser : nn.Module<Tensor, Tensor>
         OnnxGraph g = e.Graph;
         OnnxValue spectrum = g.AddInput("spectrum", "batch", "frames", _config.Bins, 2);
         OnnxValue state = g.AddInput("state", _config.Layers, "batch", _config.Hidden);
-        OnnxValue power = g.Op("ReduceSumSquare", [spectrum], ("axes", new long[] { -1 }), ("keepdims", 0L));
-        OnnxValue features = g.Op("Log", [g.Add(power, g.Scalar("log_floor", LogFloor))]);
+        OnnxValue features = LogPowerSpectrum.Export(g, spectrum);
         OnnxValue h = g.Relu(e.Apply(encoder, features, "encoder"));
         var (y, next) = e.Gru(gru, h, state, batchFirst: true, "gru");
         OnnxValue raw = e.Apply(decoder2, g.Relu(e.Apply(decoder1, y, "decoder1")), "decoder2");

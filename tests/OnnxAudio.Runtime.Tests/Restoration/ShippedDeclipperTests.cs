@@ -39,6 +39,14 @@ public class ShippedDeclipperTests
     }
 
     [Fact]
+    public void Audio_without_clipping_passes_through_unchanged()
+    {
+        using var declipper = Restorer.Load(ShippedFiles.Path("declip.onnx"), new InferenceOptions { IntraOpThreads = 1 });
+        float[] clean = AudioFile.ReadMono(ShippedFiles.SpeechSamples()[1].Clean, 16000);
+        Assert.Equal(clean, declipper.Process(clean));
+    }
+
+    [Fact]
     public void Clip_level_detection_finds_the_plateau_and_ignores_clean_audio()
     {
         float[] clean = AudioFile.ReadMono(ShippedFiles.SpeechSamples()[0].Clean, 16000);
