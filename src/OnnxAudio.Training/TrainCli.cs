@@ -35,7 +35,7 @@ internal static class TrainCli
         var dataDir = new Option<string?>("--data") { Description = "The task's data folder (corpus or your dataset)" };
         var arch = new Option<string?>("--arch") { Description = "Model architecture, where the task offers several" };
         var timeLimit = new Option<double?>("--time-limit-minutes") { Description = "Pause with a checkpoint after this long (continue with 'resume')" };
-        var loss = new Option<string?>("--loss") { Description = "Loss recipe, where the task offers several (restoration: stft or sisdr)" };
+        var loss = new Option<string?>("--loss") { Description = "Loss recipe, where the task offers several (restoration: stft or sisdr; codec: reconstruction or gan)" };
         var train = new Command("train", "Train a model from scratch into a run folder") { task, outDir, steps, batch, lr, seed, evalEvery, checkpointEvery, timeLimit, dataDir, arch, loss };
         train.SetAction(parse =>
         {
@@ -56,7 +56,7 @@ internal static class TrainCli
         });
 
         var moreSteps = new Option<int?>("--steps") { Description = "Raise the run's total steps" };
-        var newLoss = new Option<string?>("--loss") { Description = "Switch the loss recipe from here on (restoration: stft or sisdr)" };
+        var newLoss = new Option<string?>("--loss") { Description = "Switch the loss recipe from here on (restoration: stft or sisdr; codec: reconstruction or gan, which adds a discriminator)" };
         var resume = new Command("resume", "Continue a run from its last checkpoint") { outDir, moreSteps, timeLimit, newLoss };
         resume.SetAction(parse =>
         {

@@ -29,7 +29,9 @@ public sealed record WaveformBatch(float[] Samples, int Count, int Length)
 /// Trains the <see cref="SpectralCodec"/> on 1 s segments of clean speech: mel (two resolutions) and multi-resolution
 /// STFT reconstruction losses plus the quantiser's commitment loss, with quantiser dropout (half the batches use every
 /// codebook, the rest a uniform 1…N) so one model serves every bitrate. Held-out metrics: STOI and mel distance of the
-/// decoded held-out voices at 1.5, 3 and 6 kbps — the metrics the peer comparison uses.
+/// decoded held-out voices at 1.5, 3 and 6 kbps — the metrics the peer comparison uses. With the "gan" loss
+/// (<c>--loss gan</c>, usually from a resumed reconstruction-trained run) a multi-resolution spectrogram discriminator
+/// adds hinge and feature-matching losses (<see cref="AdversarialLoss"/>).
 /// </summary>
 public sealed class CodecTask : ITrainingTask<WaveformBatch>
 {
@@ -47,6 +49,7 @@ public sealed class CodecTask : ITrainingTask<WaveformBatch>
     private readonly string[] _trainFiles;
     private readonly int _evaluationFiles;
     private readonly Random _dropout;
+    private readonly AdversarialLoss? _adversarial;
 
     public CodecTask(TrainingOptions options)
     {
@@ -63,6 +66,12 @@ public sealed class CodecTask : ITrainingTask<WaveformBatch>
             throw new OnnxAudioException($"{data}: the codec task needs train and {heldOut.ToString().ToLowerInvariant()} speech files");
         _evaluationFiles = heldOut == Split.Test ? _heldOut.Length : Math.Min(EvaluationFiles, _heldOut.Length);
         _dropout = new Random(options.Seed);
+        _adversarial = options.Loss switch
+        {
+            null or "reconstruction" => null,
+            "gan" => new AdversarialLoss(SpectrogramDiscriminatorConfig.Default, new AdversarialSettings(Seed: options.Seed)),
+            _ => throw new OnnxAudioException($"unknown loss '{options.Loss}' for the codec (reconstruction or gan)"),
+        };
         TrainData = new DataLoader<float[], WaveformBatch>(new Segments(train), options.BatchSize, WaveformBatch.Collate, options.Seed);
     }
 
@@ -102,7 +111,8 @@ public sealed class CodecTask : ITrainingTask<WaveformBatch>
         // The last two hops lack a full frame on the right; leave them out of the loss.
         long n = batch.Length - 2 * Config.HopLength;
         Tensor a = y.narrow(1, 0, n), b = x.narrow(1, 0, n);
-        return _mel.Compute(a, b) + _melFine.Compute(a, b) + _stft.Compute(a, b) + commitment;
+        Tensor reconstruction = _mel.Compute(a, b) + _melFine.Compute(a, b) + _stft.Compute(a, b) + commitment;
+        return _adversarial is null ? reconstruction : reconstruction + _adversarial.Compute(a, b);
     }
 
     /// <summary>Waveforms [B, N] → decoded waveforms [B, N] through <paramref name="levels"/> codebooks.</summary>
@@ -268,8 +278,13 @@ public sealed class CodecTask : ITrainingTask<WaveformBatch>
         return Convert.ToHexString(hash.GetHashAndReset())[..16].ToLowerInvariant();
     }
 
+    public void SaveTrainingState(string checkpointFolder) => _adversarial?.Save(checkpointFolder);
+
+    public void LoadTrainingState(string checkpointFolder) => _adversarial?.Load(checkpointFolder);
+
     public void Dispose()
     {
+        _adversarial?.Dispose();
         _model.Dispose();
         _mel.Dispose();
         _melFine.Dispose();

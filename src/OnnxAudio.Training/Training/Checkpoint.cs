@@ -23,7 +23,8 @@ public static class Checkpoint
 
     public static bool Exists(string folder) => File.Exists(Path.Combine(folder, StateFile));
 
-    public static void Save(string folder, torch.nn.Module model, torch.optim.Optimizer optimizer, CheckpointState state)
+    /// <param name="saveExtra">Writes the task's own training state (e.g. a discriminator) into the folder being saved.</param>
+    public static void Save(string folder, torch.nn.Module model, torch.optim.Optimizer optimizer, CheckpointState state, Action<string>? saveExtra = null)
     {
         string full = Path.GetFullPath(folder);
         string temp = full + ".saving", old = full + ".old";
@@ -32,6 +33,7 @@ public static class Checkpoint
         Directory.CreateDirectory(temp);
         model.save(Path.Combine(temp, ModelFile));
         ((TorchSharp.Modules.OptimizerHelper)optimizer).save_state_dict(Path.Combine(temp, OptimizerFile));
+        saveExtra?.Invoke(temp);
         File.WriteAllText(Path.Combine(temp, StateFile), JsonSerializer.Serialize(state, new JsonSerializerOptions { WriteIndented = true }));
         if (Directory.Exists(old))
             Directory.Delete(old, recursive: true);

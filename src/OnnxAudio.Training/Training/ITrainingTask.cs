@@ -26,4 +26,14 @@ public interface ITrainingTask<TBatch> : IDisposable
 
     /// <summary>Writes the trained model as ONNX with its metadata (see <see cref="TrainingRecord"/>).</summary>
     void Export(string onnxPath, TrainingRecord record);
+
+    /// <summary>Saves training state the task owns besides the model and its optimizer (a GAN's discriminator) into a checkpoint folder being written.</summary>
+    void SaveTrainingState(string checkpointFolder)
+    {
+    }
+
+    /// <summary>Restores what <see cref="SaveTrainingState"/> wrote, when a run resumes; a checkpoint without it leaves the task's fresh state.</summary>
+    void LoadTrainingState(string checkpointFolder)
+    {
+    }
 }

@@ -47,6 +47,7 @@ public sealed class Trainer<TBatch>
             state = Checkpoint.Load(CheckpointFolder, model, optimizer);
             if (state.Task != _task.Name)
                 throw new OnnxAudioException($"{CheckpointFolder}: the checkpoint is of task '{state.Task}', not '{_task.Name}'");
+            _task.LoadTrainingState(CheckpointFolder);
             _log.WriteLine($"Resuming {_task.Name} at step {state.Step} (epoch {state.Epoch}, batch {state.BatchInEpoch}).");
         }
 
@@ -63,7 +64,7 @@ public sealed class Trainer<TBatch>
             {
                 if ((stopAtStep is int stop && state.Step >= stop) || (timeLimit is TimeSpan limit && clock.Elapsed >= limit))
                 {
-                    Checkpoint.Save(CheckpointFolder, model, optimizer, state);
+                    Checkpoint.Save(CheckpointFolder, model, optimizer, state, _task.SaveTrainingState);
                     log.Flush();
                     _log.WriteLine($"Paused at step {state.Step} of {_options.Steps}; continue with 'resume'.");
                     return;
@@ -109,7 +110,7 @@ public sealed class Trainer<TBatch>
 
                 if (last || (_options.CheckpointEvery > 0 && state.Step % _options.CheckpointEvery == 0))
                 {
-                    Checkpoint.Save(CheckpointFolder, model, optimizer, state);
+                    Checkpoint.Save(CheckpointFolder, model, optimizer, state, _task.SaveTrainingState);
                     log.Flush();
                 }
             }

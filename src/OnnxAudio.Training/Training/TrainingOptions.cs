@@ -38,7 +38,8 @@ public sealed record TrainingOptions
 
     /// <summary>
     /// The loss recipe, for tasks that offer several (restoration: "stft" = MR-STFT − 0.05·SI-SDR, the default, or
-    /// "sisdr" = −SI-SDR + MR-STFT). May change when a run is resumed; run.json records when.
+    /// "sisdr" = −SI-SDR + MR-STFT; codec: "reconstruction", the default, or "gan" = reconstruction + a spectrogram
+    /// discriminator's hinge and feature-matching losses). May change when a run is resumed; run.json records when.
     /// </summary>
     public string? Loss { get; init; }
 
