@@ -3,7 +3,7 @@ using OnnxAudio.Onnx;
 
 namespace OnnxAudio.Cli;
 
-/// <summary>The options every model-running command shares: execution provider, device and threads.</summary>
+/// <summary>The options every model-running command shares: execution provider, device, threads, graph optimisation and the optimised-model cache.</summary>
 internal sealed class InferenceArguments
 {
     private readonly Option<string> _provider = new("--provider")
@@ -15,9 +15,21 @@ internal sealed class InferenceArguments
     private readonly Option<int> _device = new("--device") { Description = "GPU index for cuda and directml", DefaultValueFactory = _ => 0 };
     private readonly Option<int> _threads = new("--threads") { Description = "ONNX Runtime threads per model call (0: one per core)", DefaultValueFactory = _ => 0 };
 
+    private readonly Option<string> _optimization = new("--graph-optimization")
+    {
+        Description = "How much ONNX Runtime optimises each model at load: none, basic, extended or all",
+        DefaultValueFactory = _ => "all",
+    };
+
+    private readonly Option<string?> _cache = new("--model-cache")
+    {
+        Description = "Folder for optimised models: the first run saves them, later runs start without re-optimising",
+    };
+
     public InferenceArguments()
     {
         _provider.AcceptOnlyFromAmong("auto", "cpu", "cuda", "directml", "coreml");
+        _optimization.AcceptOnlyFromAmong("none", "basic", "extended", "all");
     }
 
     public void AddTo(Command command)
@@ -25,6 +37,8 @@ internal sealed class InferenceArguments
         command.Options.Add(_provider);
         command.Options.Add(_device);
         command.Options.Add(_threads);
+        command.Options.Add(_optimization);
+        command.Options.Add(_cache);
     }
 
     public InferenceOptions Read(ParseResult parse)
@@ -44,6 +58,14 @@ internal sealed class InferenceArguments
             },
             DeviceId = parse.GetValue(_device),
             IntraOpThreads = threads,
+            GraphOptimization = parse.GetValue(_optimization) switch
+            {
+                "none" => GraphOptimization.None,
+                "basic" => GraphOptimization.Basic,
+                "extended" => GraphOptimization.Extended,
+                _ => GraphOptimization.All,
+            },
+            OptimizedModelCache = parse.GetValue(_cache),
         };
     }
 

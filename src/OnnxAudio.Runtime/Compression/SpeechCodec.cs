@@ -113,7 +113,7 @@ public sealed class SpeechCodec : IDisposable
         try
         {
             encoder = ModelSession.Load(encoderPath, options, Task);
-            return new SpeechCodec(encoder, decoder);
+            return WarmedUp(new SpeechCodec(encoder, decoder));
         }
         catch
         {
@@ -129,13 +129,33 @@ public sealed class SpeechCodec : IDisposable
         ModelSession decoder = ModelSession.Load(decoderPath, options, Task);
         try
         {
-            return new SpeechCodec(null, decoder);
+            return WarmedUp(new SpeechCodec(null, decoder));
         }
         catch
         {
             decoder.Dispose();
             throw;
         }
+    }
+
+    private static SpeechCodec WarmedUp(SpeechCodec codec)
+    {
+        if (codec._decoder.Options.WarmUp)
+            codec.WarmUp();
+        return codec;
+    }
+
+    /// <summary>
+    /// Runs the encoder (when loaded) and the decoder once on a short silence at the highest rate, so that the first real
+    /// call does not pay for ONNX Runtime's first-run allocations (<see cref="InferenceOptions.WarmUp"/> does this at load).
+    /// </summary>
+    public void WarmUp()
+    {
+        const int latents = 4;
+        if (_encoder is not null)
+            Decompress(Compress(new float[latents * SamplesPerFrame], Codebooks));
+        else
+            RunDecoder(new int[latents * Codebooks], latents, Codebooks);
     }
 
     /// <summary>codec / codec.onnx / codec.encoder.onnx / codec.decoder.onnx → the two files.</summary>

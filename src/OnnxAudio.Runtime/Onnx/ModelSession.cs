@@ -8,11 +8,12 @@ namespace OnnxAudio.Onnx;
 /// </summary>
 internal sealed class ModelSession : IDisposable
 {
-    private ModelSession(InferenceSession session, ModelInfo metadata, ExecutionProvider provider)
+    private ModelSession(InferenceSession session, ModelInfo metadata, ExecutionProvider provider, InferenceOptions options)
     {
         Session = session;
         Metadata = metadata;
         Provider = provider;
+        Options = options;
     }
 
     public InferenceSession Session { get; }
@@ -20,6 +21,9 @@ internal sealed class ModelSession : IDisposable
     public ModelInfo Metadata { get; }
 
     public ExecutionProvider Provider { get; }
+
+    /// <summary>The options the session was made with (the engine reads <see cref="InferenceOptions.WarmUp"/>).</summary>
+    public InferenceOptions Options { get; }
 
     public static ModelSession Load(string path, InferenceOptions? options, string expectedTask)
     {
@@ -34,9 +38,10 @@ internal sealed class ModelSession : IDisposable
     {
         InferenceSession session;
         ExecutionProvider used;
+        options ??= InferenceOptions.Default;
         try
         {
-            session = SessionFactory.Create(model, options ?? InferenceOptions.Default, out used);
+            session = SessionFactory.Create(model, options, out used);
         }
         catch (OnnxRuntimeException e)
         {
@@ -48,7 +53,7 @@ internal sealed class ModelSession : IDisposable
             var metadata = ModelInfo.From(name, session.ModelMetadata.CustomMetadataMap);
             if (metadata.Task != expectedTask)
                 throw new OnnxAudioException($"{name}: this is a '{metadata.Task}' model, not a {expectedTask} model");
-            return new ModelSession(session, metadata, used);
+            return new ModelSession(session, metadata, used, options);
         }
         catch
         {

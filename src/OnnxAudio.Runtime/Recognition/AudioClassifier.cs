@@ -56,7 +56,10 @@ public sealed class AudioClassifier : IDisposable
     {
         try
         {
-            return new AudioClassifier(model);
+            var classifier = new AudioClassifier(model);
+            if (model.Options.WarmUp)
+                classifier.WarmUp();
+            return classifier;
         }
         catch
         {
@@ -64,6 +67,9 @@ public sealed class AudioClassifier : IDisposable
             throw;
         }
     }
+
+    /// <summary>Classifies one clip of silence, so that the first real call does not pay for ONNX Runtime's first-run allocations.</summary>
+    public void WarmUp() => Probabilities(new float[ClipSamples], new float[Labels.Count]);
 
     /// <summary>Classifies mono samples at <see cref="SampleRate"/>.</summary>
     public ClassificationResult Classify(ReadOnlySpan<float> samples)

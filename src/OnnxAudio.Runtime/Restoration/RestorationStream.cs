@@ -26,7 +26,9 @@ public sealed class RestorationStream : IDisposable
     private readonly float[] _real, _imag;
     private readonly float[] _spectrum, _mask;
     private readonly float[] _zeros, _scratch;
-    private float[] _state, _nextState;
+    private readonly float[] _state, _nextState;
+    private readonly OrtValue[] _oneFrameValues;    // spectrum, state, mask, next state of one frame, bound once
+    private readonly OrtIoBinding _oneFrame;
     private readonly string[] _inputNames = [Restorer.SpectrumInput, Restorer.StateInput];
     private readonly string[] _outputNames = [Restorer.MaskOutput, Restorer.StateOutput];
     private readonly RunOptions _runOptions = new();
@@ -52,13 +54,32 @@ public sealed class RestorationStream : IDisposable
         _hop = restorer.HopLength;
         _real = new float[_bins];
         _imag = new float[_bins];
-        _spectrum = new float[MaxFramesPerRun * _bins * 2];
-        _mask = new float[MaxFramesPerRun * _bins * 2];
+        // The model's buffers live on the pinned heap: ONNX Runtime reads and writes them in place, every call.
+        _spectrum = GC.AllocateArray<float>(MaxFramesPerRun * _bins * 2, pinned: true);
+        _mask = GC.AllocateArray<float>(MaxFramesPerRun * _bins * 2, pinned: true);
         _zeros = new float[restorer.Stft.NFft];
         _scratch = new float[MaxOutputSamples(restorer.Stft.NFft)];
-        _state = new float[restorer.StateLayers * restorer.StateHidden];
-        _nextState = new float[_state.Length];
+        _state = GC.AllocateArray<float>(restorer.StateLayers * restorer.StateHidden, pinned: true);
+        _nextState = GC.AllocateArray<float>(_state.Length, pinned: true);
+
+        // Real-time pushes of one hop run the model on one frame at a time: those calls go through an IO binding made
+        // once, so a call allocates nothing and ONNX Runtime skips re-binding names and shapes.
+        _oneFrameValues =
+        [
+            Tensor(_spectrum.AsMemory(0, _bins * 2), 1, 1, _bins, 2),
+            Tensor(_state.AsMemory(), restorer.StateLayers, 1, restorer.StateHidden),
+            Tensor(_mask.AsMemory(0, _bins * 2), 1, 1, _bins, 2),
+            Tensor(_nextState.AsMemory(), restorer.StateLayers, 1, restorer.StateHidden),
+        ];
+        _oneFrame = restorer.Session.CreateIoBinding();
+        _oneFrame.BindInput(Restorer.SpectrumInput, _oneFrameValues[0]);
+        _oneFrame.BindInput(Restorer.StateInput, _oneFrameValues[1]);
+        _oneFrame.BindOutput(Restorer.MaskOutput, _oneFrameValues[2]);
+        _oneFrame.BindOutput(Restorer.StateOutput, _oneFrameValues[3]);
     }
+
+    private static OrtValue Tensor(Memory<float> memory, params long[] shape) =>
+        OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, memory, shape);
 
     public Restorer Restorer => _restorer;
 
@@ -167,14 +188,18 @@ public sealed class RestorationStream : IDisposable
 
     private void RunModel(int frames)
     {
-        long[] spectrumShape = [1, frames, _bins, 2];
-        long[] stateShape = [_restorer.StateLayers, 1, _restorer.StateHidden];
-        using var spectrum = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _spectrum.AsMemory(0, frames * _bins * 2), spectrumShape);
-        using var state = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _state.AsMemory(), stateShape);
-        using var mask = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _mask.AsMemory(0, frames * _bins * 2), spectrumShape);
-        using var next = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _nextState.AsMemory(), stateShape);
-        _restorer.Session.Run(_runOptions, _inputNames, [spectrum, state], _outputNames, [mask, next]);
-        (_state, _nextState) = (_nextState, _state);
+        if (frames == 1)
+        {
+            _restorer.Session.RunWithBinding(_runOptions, _oneFrame);
+        }
+        else
+        {
+            using var spectrum = Tensor(_spectrum.AsMemory(0, frames * _bins * 2), 1, frames, _bins, 2);
+            using var mask = Tensor(_mask.AsMemory(0, frames * _bins * 2), 1, frames, _bins, 2);
+            _restorer.Session.Run(_runOptions, _inputNames, [spectrum, _oneFrameValues[1]], _outputNames, [mask, _oneFrameValues[3]]);
+        }
+
+        _nextState.CopyTo(_state.AsSpan());
     }
 
     /// <summary>Frame t of the spectrum times its mask blended with unity by the strength, into _real/_imag.</summary>
@@ -218,6 +243,9 @@ public sealed class RestorationStream : IDisposable
         if (_disposed)
             return;
         _disposed = true;
+        _oneFrame.Dispose();
+        foreach (OrtValue value in _oneFrameValues)
+            value.Dispose();
         _runOptions.Dispose();
     }
 }

@@ -86,13 +86,28 @@ public sealed class Restorer : IDisposable
     {
         try
         {
-            return new Restorer(model);
+            var restorer = new Restorer(model);
+            if (model.Options.WarmUp)
+                restorer.WarmUp();
+            return restorer;
         }
         catch
         {
             model.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Runs the model once on 100 ms of silence, offline and as a stream, so that the first real call does not pay for
+    /// ONNX Runtime's first-run allocations (<see cref="InferenceOptions.WarmUp"/> does this at load).
+    /// </summary>
+    public void WarmUp()
+    {
+        var silence = new float[SampleRate / 10];
+        Process(silence);
+        using RestorationStream stream = CreateStream();
+        stream.Push(silence.AsSpan(0, HopLength));
     }
 
     /// <summary>
