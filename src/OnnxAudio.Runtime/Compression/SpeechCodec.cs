@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using Microsoft.ML.OnnxRuntime;
 using OnnxAudio.Audio;
@@ -291,21 +292,21 @@ public sealed class SpeechCodec : IDisposable
     }
 
     /// <summary>Convenience: compresses a whole signal into .oac bytes.</summary>
-    public byte[] Compress(ReadOnlySpan<float> samples, int codebooks, bool entropyCoding = false)
+    public byte[] Compress(ReadOnlySpan<float> samples, int codebooks, bool entropyCoding = false, CancellationToken cancellationToken = default)
     {
         using var source = new MemoryAudioSource(samples.ToArray(), new AudioFormat(SampleRate, 1));
         using var output = new MemoryStream();
-        Compress(source, output, codebooks, entropyCoding);
+        Compress(source, output, codebooks, entropyCoding, cancellationToken: cancellationToken);
         return output.ToArray();
     }
 
     /// <summary>Convenience: decodes .oac bytes into samples.</summary>
-    public float[] Decompress(byte[] bitstream, string name = "bitstream")
+    public float[] Decompress(byte[] bitstream, string name = "bitstream", CancellationToken cancellationToken = default)
     {
-        var samples = new List<float>();
+        var samples = new ArrayBufferWriter<float>();
         using var input = new MemoryStream(bitstream, writable: false);
-        Decompress(input, name, s => samples.AddRange(s.ToArray()));
-        return samples.ToArray();
+        Decompress(input, name, s => samples.Write(s), cancellationToken: cancellationToken);
+        return samples.WrittenSpan.ToArray();
     }
 
     public void Dispose()

@@ -69,6 +69,8 @@ internal static class SessionFactory
         }
 
         session.OptimizedModelFilePath = temp;
+        // ONNX Runtime warns that an ENABLE_ALL graph may hold hardware-specific kernels: known, and why the cache is per machine.
+        session.LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR;
         InferenceSession created;
         try
         {
