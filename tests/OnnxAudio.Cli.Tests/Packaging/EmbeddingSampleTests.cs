@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 
 namespace OnnxAudio.Cli.Tests.Packaging;
@@ -17,7 +16,7 @@ public sealed class EmbeddingSampleTests : IDisposable
     [Fact]
     public void Packages_build_and_the_sample_app_runs_every_job_from_them()
     {
-        string root = RepositoryRoot();
+        string root = ExternalProcess.RepositoryRoot();
         string feed = Path.Combine(_folder, "feed"), app = Path.Combine(_folder, "app"), output = Path.Combine(_folder, "out");
         foreach (string project in new[] { "OnnxAudio.Runtime", "OnnxAudio.Models" })
         {
@@ -70,30 +69,9 @@ public sealed class EmbeddingSampleTests : IDisposable
 
     private static string Dotnet(string workingDirectory, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in args)
-            info.ArgumentList.Add(a);
-        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        info.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(info)!;
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(10)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"dotnet {string.Join(' ', args)} did not finish in 10 minutes");
-        }
-
-        Assert.True(process.ExitCode == 0, $"dotnet {string.Join(' ', args)} failed:\n{output}\n{error.Result}");
+        var (code, output) = ExternalProcess.Run(workingDirectory, "dotnet", args);
+        Assert.True(code == 0, $"dotnet {string.Join(' ', args)} failed:\n{output}");
         return output;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "OnnxAudio.sln")))
-                return dir.FullName;
-        throw new DirectoryNotFoundException("the repository root (OnnxAudio.sln)");
     }
 
     public void Dispose()
