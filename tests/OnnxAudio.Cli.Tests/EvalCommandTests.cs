@@ -47,6 +47,49 @@ public class EvalCommandTests : IDisposable
     }
 
     [Fact]
+    public void Manifest_breaks_results_down_by_input_snr_and_by_noise_source()
+    {
+        // Four pairs with known SNRs: input and "processed" mixtures of the same clean tone and white noise.
+        float[] clean = Tone(32000);
+        var r = new Random(2);
+        float[] noise = clean.Select(_ => (float)(r.NextDouble() - 0.5)).ToArray();
+        double ps = clean.Average(v => (double)v * v), pn = noise.Average(v => (double)v * v);
+        float[] At(double snr) => clean.Zip(noise, (c, n) => (float)(c + n * Math.Sqrt(ps / (pn * Math.Pow(10, snr / 10))))).ToArray();
+        var lines = new List<string>();
+        foreach (var (name, snr, noiseType, source, processed) in new[]
+        {
+            ("a", 0, "white", (string?)null, 12.0), ("b", 0, "file", "hall.wav", 6.0), ("c", 5, "white", null, 20.0), ("d", 5, "file", "hall.wav", 9.0),
+        })
+        {
+            Write($"corpus/test/clean/{name}.wav", clean);
+            Write($"corpus/test/noisy/{name}.wav", At(snr));
+            Write($"out/test/noisy/{name}.wav", At(processed));
+            lines.Add(JsonSerializer.Serialize(new Dictionary<string, object?>
+            {
+                ["path"] = $"test/noisy/{name}.wav", ["split"] = "test", ["clean_path"] = $"test/clean/{name}.wav",
+                ["snr_db"] = snr, ["noise_type"] = noiseType, ["noise_source"] = source,
+            }));
+        }
+
+        File.WriteAllLines(_folder.File("corpus/manifest.jsonl"), lines);
+        string json = _folder.File("manifest.json");
+        var (code, output, _) = CliRunner.Run("eval", "manifest", "--corpus", _folder.File("corpus"), "--split", "test", "--estimate", _folder.File("out"), "--json", json);
+        Assert.Equal(0, code);
+        Assert.Contains("file:hall", output);
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        var bySnr = doc.RootElement.GetProperty("by_snr").EnumerateArray().ToDictionary(e => e.GetProperty("snr_db").GetDouble());
+        Assert.Equal(9.0, bySnr[0].GetProperty("snr").GetDouble(), 2);            // (12 + 6) / 2
+        Assert.Equal(0.0, bySnr[0].GetProperty("snr_input").GetDouble(), 2);
+        Assert.Equal(14.5, bySnr[5].GetProperty("snr").GetDouble(), 2);           // (20 + 9) / 2
+        var byNoise = doc.RootElement.GetProperty("by_noise").EnumerateArray().ToDictionary(e => e.GetProperty("noise").GetString()!);
+        Assert.Equal(["file:hall", "white"], byNoise.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(7.5, byNoise["file:hall"].GetProperty("snr").GetDouble(), 2);  // (6 + 9) / 2
+        Assert.Equal(2.5, byNoise["white"].GetProperty("snr_input").GetDouble(), 2); // (0 + 5) / 2
+        Assert.Equal(2, byNoise["white"].GetProperty("pairs").GetInt32());
+        Assert.Equal(20.0, doc.RootElement.GetProperty("files").EnumerateArray().Single(f => f.GetProperty("file").GetString() == "test/noisy/c.wav").GetProperty("snr").GetDouble(), 2);
+    }
+
+    [Fact]
     public void Align_finds_and_removes_a_peer_delay()
     {
         float[] clean = Tone(32000);

@@ -71,8 +71,12 @@ internal static class EvalCommand
                     continue;
                 string noisy = e.GetProperty("path").GetString()!;
                 string processed = parse.GetValue(estimate) is string estimates ? Path.Combine(estimates, noisy) : Path.Combine(root, noisy);
-                double? snr = e.TryGetProperty("snr_db", out JsonElement s) ? s.GetDouble() : null;
-                items.Add(new PairJob(noisy, Path.Combine(root, clean.GetString()!), processed, parse.GetValue(estimate) is null ? null : Path.Combine(root, noisy), snr));
+                double? snr = e.TryGetProperty("snr_db", out JsonElement s) && s.ValueKind == JsonValueKind.Number ? s.GetDouble() : null;
+                string? noiseType = e.TryGetProperty("noise_type", out JsonElement n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
+                // Noise from the user's files: named by the file, so that each source gets its own row.
+                if (noiseType == "file" && e.TryGetProperty("noise_source", out JsonElement f) && f.ValueKind == JsonValueKind.String)
+                    noiseType = "file:" + Path.GetFileNameWithoutExtension(f.GetString());
+                items.Add(new PairJob(noisy, Path.Combine(root, clean.GetString()!), processed, parse.GetValue(estimate) is null ? null : Path.Combine(root, noisy), snr, noiseType));
             }
 
             if (items.Count == 0)
@@ -215,7 +219,10 @@ internal static class EvalCommand
         return (int)(hash & 0x7fffffff);
     }
 
-    private sealed record PairJob(string Name, string Reference, string Estimate, string? Input, double? Snr = null);
+    private sealed record PairJob(string Name, string Reference, string Estimate, string? Input, double? Snr = null, string? Noise = null);
+
+    /// <summary>Mean metrics of the processed pairs and of their inputs, over the pairs sharing a key (an input SNR, a noise type).</summary>
+    private sealed record Breakdown(string Key, int Count, double[] Estimate, double[] Input);
 
     private sealed record EvalSettings(bool Align, int Rate, string? Json, int Jobs, string? Plots);
 
@@ -274,31 +281,29 @@ internal static class EvalCommand
                 : string.Create(Inv, $"{PairMetrics.Names[m],-14} {mean[m],10:0.000} {inputMean[m],10:0.000} {mean[m] - inputMean[m],10:+0.000;-0.000}"));
         }
 
-        // Per input SNR (corpus pairs): the view the restoration bars are stated in.
-        var bySnr = scored.Where(r => r.Job.Snr is not null && r.Input is not null)
-            .GroupBy(r => Math.Round(r.Job.Snr!.Value, 1)).OrderBy(g => g.Key)
-            .Select(g => (Snr: g.Key, Count: g.Count(), Estimate: Mean(g.Select(r => r.Estimate!.Values)), Input: Mean(g.Select(r => r.Input!.Values))))
-            .ToList();
-        if (bySnr.Count > 1 && bySnr.Count <= 12)
-        {
-            int si = Array.IndexOf(PairMetrics.Names, "si_sdr"), stoi = Array.IndexOf(PairMetrics.Names, "stoi");
-            o.WriteLine($"{"snr_db",8} {"pairs",6} {"si_sdr_in",10} {"si_sdr",10} {"si_sdr_i",10} {"stoi_in",8} {"stoi",8}");
-            foreach (var g in bySnr)
-                o.WriteLine(string.Create(Inv, $"{g.Snr,8:0.#} {g.Count,6} {g.Input[si],10:0.00} {g.Estimate[si],10:0.00} {g.Estimate[si] - g.Input[si],10:+0.00;-0.00} {g.Input[stoi],8:0.000} {g.Estimate[stoi],8:0.000}"));
-        }
+        // Per input SNR and per noise type (corpus pairs): the views the restoration bars and their weak spots are stated in.
+        List<Breakdown> bySnr = BreakDown(scored, j => j.Snr?.ToString("0.#", Inv), key => double.Parse(key, Inv));
+        List<Breakdown> byNoise = BreakDown(scored, j => j.Noise, key => 0);
+        WriteBreakdown(o, "snr_db", bySnr);
+        WriteBreakdown(o, "noise", byNoise);
 
         if (options.Json is string path)
         {
             WriteJson(path, w =>
             {
                 w.WriteNumber("pairs", scored.Count);
-                if (bySnr.Count > 1)
+                foreach (var (name, key, groups) in new[] { ("by_snr", "snr_db", bySnr), ("by_noise", "noise", byNoise) })
                 {
-                    w.WriteStartArray("by_snr");
-                    foreach (var g in bySnr)
+                    if (groups.Count < 2)
+                        continue;
+                    w.WriteStartArray(name);
+                    foreach (Breakdown g in groups)
                     {
                         w.WriteStartObject();
-                        w.WriteNumber("snr_db", g.Snr);
+                        if (key == "snr_db")
+                            w.WriteNumber(key, double.Parse(g.Key, Inv));
+                        else
+                            w.WriteString(key, g.Key);
                         w.WriteNumber("pairs", g.Count);
                         for (int m = 0; m < PairMetrics.Names.Length; m++)
                         {
@@ -333,6 +338,9 @@ internal static class EvalCommand
                     double[] v = r.Estimate!.Values;
                     for (int m = 0; m < PairMetrics.Names.Length; m++)
                         w.WriteNumber(PairMetrics.Names[m], v[m]);
+                    if (r.Input is not null)
+                        for (int m = 0; m < PairMetrics.Names.Length; m++)
+                            w.WriteNumber($"{PairMetrics.Names[m]}_input", r.Input.Values[m]);
                     w.WriteEndObject();
                 }
 
@@ -343,6 +351,25 @@ internal static class EvalCommand
         if (options.Plots is string plots)
             WritePlots(o, plots, scored.Select(r => (r.Job, r.Estimate!, r.Input)).ToList(), options);
         return results.Length > scored.Count ? ExitCodes.UserError : ExitCodes.Success;
+    }
+
+    private static List<Breakdown> BreakDown(
+        List<(PairJob Job, PairMetrics? Estimate, PairMetrics? Input, int Delay, string? Error)> scored, Func<PairJob, string?> key, Func<string, double> order) =>
+        scored.Where(r => key(r.Job) is not null && r.Input is not null)
+            .GroupBy(r => key(r.Job)!)
+            .OrderBy(g => order(g.Key)).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new Breakdown(g.Key, g.Count(), Mean(g.Select(r => r.Estimate!.Values)), Mean(g.Select(r => r.Input!.Values))))
+            .ToList();
+
+    private static void WriteBreakdown(TextWriter o, string name, List<Breakdown> groups)
+    {
+        if (groups.Count < 2 || groups.Count > 24)
+            return;
+        int si = Array.IndexOf(PairMetrics.Names, "si_sdr"), stoi = Array.IndexOf(PairMetrics.Names, "stoi");
+        int width = Math.Max(8, groups.Max(g => g.Key.Length));
+        o.WriteLine($"{name.PadLeft(width)} {"pairs",6} {"si_sdr_in",10} {"si_sdr",10} {"si_sdr_i",10} {"stoi_in",8} {"stoi",8}");
+        foreach (Breakdown g in groups)
+            o.WriteLine(string.Create(Inv, $"{g.Key.PadLeft(width)} {g.Count,6} {g.Input[si],10:0.00} {g.Estimate[si],10:0.00} {g.Estimate[si] - g.Input[si],10:+0.00;-0.00} {g.Input[stoi],8:0.000} {g.Estimate[stoi],8:0.000}"));
     }
 
     private static void WritePlots(TextWriter o, string folder, List<(PairJob Job, PairMetrics Estimate, PairMetrics? Input)> scored, EvalSettings options)
