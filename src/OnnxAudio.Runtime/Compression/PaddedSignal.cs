@@ -44,11 +44,10 @@ internal sealed class PaddedSignal(int samplesPerFrame)
     }
 
     /// <summary>Samples [start, start + length) of the mirrored, zero-padded signal (start may be negative).</summary>
-    public float[] Window(long start, int length)
+    public void Window(long start, Span<float> window)
     {
-        var window = new float[length];
         long padded = PaddedLength;
-        for (int i = 0; i < length; i++)
+        for (int i = 0; i < window.Length; i++)
         {
             long p = start + i;
             if (p < 0)
@@ -57,8 +56,6 @@ internal sealed class PaddedSignal(int samplesPerFrame)
                 p = 2 * (padded - 1) - p;
             window[i] = Sample(p);
         }
-
-        return window;
     }
 
     private float Sample(long index)

@@ -156,7 +156,7 @@ public sealed class SpeechCodec : IDisposable
         if (_encoder is not null)
             Decompress(Compress(new float[latents * SamplesPerFrame], Codebooks));
         else
-            RunDecoder(new int[latents * Codebooks], latents, Codebooks);
+            RunDecoder(new int[latents * Codebooks], latents, Codebooks).Dispose();
     }
 
     /// <summary>codec / codec.onnx / codec.encoder.onnx / codec.decoder.onnx → the two files.</summary>
@@ -255,13 +255,16 @@ public sealed class SpeechCodec : IDisposable
             int count = (int)Math.Min(BlockLatents, header.FrameCount - first);
             long from = Math.Max(0, first - ContextLatents), to = Math.Min(header.FrameCount, first + count + ContextLatents);
             int[] codes = reader.Codes(from, to);
-            float[] spectrum = RunDecoder(codes, (int)(to - from), header.Codebooks);
-            int offset = (int)(first - from) * _framesPerCode;
-            for (int f = 0; f < count * _framesPerCode; f++)
+            using (var decoded = RunDecoder(codes, (int)(to - from), header.Codebooks))
             {
-                Deinterleave(spectrum.AsSpan((offset + f) * bins * 2, bins * 2), real, imag);
-                synthesis.PushFrame(real, imag, frame);
-                aligned.Accept(frame);
+                ReadOnlySpan<float> spectrum = decoded[0].GetTensorDataAsSpan<float>();
+                int offset = (int)(first - from) * _framesPerCode;
+                for (int f = 0; f < count * _framesPerCode; f++)
+                {
+                    Deinterleave(spectrum.Slice((offset + f) * bins * 2, bins * 2), real, imag);
+                    synthesis.PushFrame(real, imag, frame);
+                    aligned.Accept(frame);
+                }
             }
 
             reader.Release(first + count - ContextLatents);
@@ -320,40 +323,58 @@ public sealed class SpeechCodec : IDisposable
         long total = signal.Ended ? signal.PaddedLength / SamplesPerFrame : long.MaxValue;
         long from = Math.Max(0, first - ContextLatents), to = Math.Min(total, first + count + ContextLatents);
         int latents = (int)(to - from), frames = latents * _framesPerCode, bins = _stft.Bins;
-        // Spectral frame f is centred on padded-signal sample f·hop; its window starts n_fft/2 earlier.
-        float[] window = signal.Window(from * SamplesPerFrame - _stft.NFft / 2, (frames - 1) * _stft.HopLength + _stft.NFft);
-        var stft = new Stft(_stft);
-        var real = new float[frames * bins];
-        var imag = new float[frames * bins];
-        stft.Forward(window, real, imag);
-        var spectrum = new float[frames * bins * 2];
-        for (int i = 0; i < frames * bins; i++)
+        int windowLength = (frames - 1) * _stft.HopLength + _stft.NFft, cells = frames * bins;
+        // A block's buffers (a few MB) come from the pool: encoding an hour allocates no more than encoding a block.
+        float[] window = ArrayPool<float>.Shared.Rent(windowLength);
+        float[] real = ArrayPool<float>.Shared.Rent(cells), imag = ArrayPool<float>.Shared.Rent(cells);
+        float[] spectrum = ArrayPool<float>.Shared.Rent(2 * cells);
+        try
         {
-            spectrum[2 * i] = real[i];
-            spectrum[2 * i + 1] = imag[i];
-        }
+            // Spectral frame f is centred on padded-signal sample f·hop; its window starts n_fft/2 earlier.
+            signal.Window(from * SamplesPerFrame - _stft.NFft / 2, window.AsSpan(0, windowLength));
+            new Stft(_stft).Forward(window.AsSpan(0, windowLength), real.AsSpan(0, cells), imag.AsSpan(0, cells));
+            for (int i = 0; i < cells; i++)
+            {
+                spectrum[2 * i] = real[i];
+                spectrum[2 * i + 1] = imag[i];
+            }
 
-        using var input = OrtValue.CreateTensorValueFromMemory(spectrum, [1, frames, bins, 2]);
-        using var runOptions = new RunOptions();
-        using var outputs = encoder.Session.Run(runOptions, ["spectrum"], [input], ["codes"]);
-        ReadOnlySpan<long> all = outputs[0].GetTensorDataAsSpan<long>(); // [1, Codebooks, latents]
-        int offset = (int)(first - from);
-        for (int t = 0; t < count; t++)
-            for (int c = 0; c < codebooks; c++)
-                writer.Add((int)all[c * latents + offset + t]);
+            using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, spectrum.AsMemory(0, 2 * cells), [1, frames, bins, 2]);
+            using var runOptions = new RunOptions();
+            using var outputs = encoder.Session.Run(runOptions, ["spectrum"], [input], ["codes"]);
+            ReadOnlySpan<long> all = outputs[0].GetTensorDataAsSpan<long>(); // [1, Codebooks, latents]
+            int offset = (int)(first - from);
+            for (int t = 0; t < count; t++)
+                for (int c = 0; c < codebooks; c++)
+                    writer.Add((int)all[c * latents + offset + t]);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(window);
+            ArrayPool<float>.Shared.Return(real);
+            ArrayPool<float>.Shared.Return(imag);
+            ArrayPool<float>.Shared.Return(spectrum);
+        }
     }
 
-    private float[] RunDecoder(int[] codes, int latents, int codebooks)
+    /// <summary>The decoder's spectrum [1, frames, bins, 2] for frame-major codes; the caller disposes it (ONNX Runtime owns the memory).</summary>
+    private IDisposableReadOnlyCollection<OrtValue> RunDecoder(int[] codes, int latents, int codebooks)
     {
         // codes arrive frame-major [latents, codebooks]; the graph wants [1, codebooks, latents].
-        var input = new long[codebooks * latents];
-        for (int t = 0; t < latents; t++)
-            for (int c = 0; c < codebooks; c++)
-                input[c * latents + t] = codes[t * codebooks + c];
-        using var value = OrtValue.CreateTensorValueFromMemory(input, [1, codebooks, latents]);
-        using var runOptions = new RunOptions();
-        using var outputs = _decoder.Session.Run(runOptions, ["codes"], [value], ["spectrum"]);
-        return outputs[0].GetTensorDataAsSpan<float>().ToArray();
+        long[] input = ArrayPool<long>.Shared.Rent(codebooks * latents);
+        try
+        {
+            for (int t = 0; t < latents; t++)
+                for (int c = 0; c < codebooks; c++)
+                    input[c * latents + t] = codes[t * codebooks + c];
+            using var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(0, codebooks * latents), [1, codebooks, latents]);
+            using var runOptions = new RunOptions();
+            return _decoder.Session.Run(runOptions, ["codes"], [value], ["spectrum"]);
+        }
+        finally
+        {
+            ArrayPool<long>.Shared.Return(input);
+        }
     }
 
     private static void Deinterleave(ReadOnlySpan<float> interleaved, Span<float> real, Span<float> imag)
