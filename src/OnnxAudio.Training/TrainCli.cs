@@ -36,7 +36,8 @@ internal static class TrainCli
         var arch = new Option<string?>("--arch") { Description = "Model architecture, where the task offers several" };
         var timeLimit = new Option<double?>("--time-limit-minutes") { Description = "Pause with a checkpoint after this long (continue with 'resume')" };
         var loss = new Option<string?>("--loss") { Description = "Loss recipe, where the task offers several (restoration: stft or sisdr; codec: reconstruction or gan)" };
-        var train = new Command("train", "Train a model from scratch into a run folder") { task, outDir, steps, batch, lr, seed, evalEvery, checkpointEvery, timeLimit, dataDir, arch, loss };
+        var noise = new Option<string?>("--noise") { Description = "Denoising: the synthetic noise mixed in, classic (default) or extended (adds shaped and modulated noise)" };
+        var train = new Command("train", "Train a model from scratch into a run folder") { task, outDir, steps, batch, lr, seed, evalEvery, checkpointEvery, timeLimit, dataDir, arch, loss, noise };
         train.SetAction(parse =>
         {
             var options = new TrainingOptions
@@ -45,7 +46,7 @@ internal static class TrainCli
                 Seed = parse.GetValue(seed), EvaluateEvery = parse.GetValue(evalEvery), CheckpointEvery = parse.GetValue(checkpointEvery),
                 WarmupSteps = Math.Min(50, parse.GetValue(steps) / 10), OutputDirectory = parse.GetValue(outDir)!,
                 Data = parse.GetValue(dataDir) is string d ? Path.GetFullPath(d) : null, Architecture = parse.GetValue(arch),
-                Loss = parse.GetValue(loss),
+                Loss = parse.GetValue(loss), Noise = parse.GetValue(noise),
             };
             string command = "onnxaudio-train " + string.Join(' ', args);
             var settings = new RunSettings { Task = parse.GetValue(task)!, Command = command, Options = options };
@@ -57,18 +58,21 @@ internal static class TrainCli
 
         var moreSteps = new Option<int?>("--steps") { Description = "Raise the run's total steps" };
         var newLoss = new Option<string?>("--loss") { Description = "Switch the loss recipe from here on (restoration: stft or sisdr; codec: reconstruction or gan, which adds a discriminator)" };
-        var resume = new Command("resume", "Continue a run from its last checkpoint") { outDir, moreSteps, timeLimit, newLoss };
+        var newNoise = new Option<string?>("--noise") { Description = "Denoising: switch the synthetic noise from here on (classic or extended)" };
+        var resume = new Command("resume", "Continue a run from its last checkpoint") { outDir, moreSteps, timeLimit, newLoss, newNoise };
         resume.SetAction(parse =>
         {
             RunSettings settings = RunSettings.Load(parse.GetValue(outDir)!);
             TrainingOptions options = WithFolder(settings.Options, parse.GetValue(outDir)!, parse.GetValue(moreSteps));
             if (parse.GetValue(newLoss) is string l)
                 options = options with { Loss = l };
-            if (options.Steps != settings.Options.Steps || options.Loss != settings.Options.Loss)
+            if (parse.GetValue(newNoise) is string n)
+                options = options with { Noise = n };
+            if (options.Steps != settings.Options.Steps || options.Loss != settings.Options.Loss || options.Noise != settings.Options.Noise)
             {
                 int at = Checkpoint.ReadState(Path.Combine(parse.GetValue(outDir)!, "checkpoint")).Step;
                 settings.Changes.Add($"at step {at}: onnxaudio-train {string.Join(' ', args)}");
-                settings.Options = settings.Options with { Steps = options.Steps, Loss = options.Loss };
+                settings.Options = settings.Options with { Steps = options.Steps, Loss = options.Loss, Noise = options.Noise };
                 settings.Save(parse.GetValue(outDir)!);
             }
 

@@ -9,8 +9,11 @@ namespace OnnxAudio.Training.Restoration;
 /// degraded partners <c>{split}/noisy/*.wav</c> with the same names.
 /// Denoising: with probability <see cref="StoredPairProbability"/> a stored pair (the user's real noise, if any), else
 /// the clean segment mixed with fresh noise — white, pink, brown, hum, crackle, or babble of 3–6 other training
-/// speakers — at an SNR uniform in [−5, 20] dB. Declipping: the clean segment, at a random peak level, clipped at 10–70 %
-/// of its peak. Every example is a function of the loader's random, so runs are reproducible.
+/// speakers — at an SNR uniform in [−5, 20] dB. With <see cref="TrainingNoise.Extended"/> two more kinds join the draw:
+/// shaped noise (white noise through 1–3 random resonances, 150 Hz–6 kHz, Q 0.7–8, plus a little pink) and any other
+/// kind amplitude-modulated at 0.5–8 Hz (depth 0.3–1), so that the model meets noise spectra and envelopes beyond the
+/// five fixed colours. Declipping: the clean segment, at a random peak level, clipped at 10–70 % of its peak. Every
+/// example is a function of the loader's random, so runs are reproducible.
 /// </summary>
 public sealed class RestorationCorpus : IDataset<RestorationExample>
 {
@@ -19,9 +22,11 @@ public sealed class RestorationCorpus : IDataset<RestorationExample>
     private readonly Dictionary<string, string> _noisyByClean = new(StringComparer.Ordinal);
     private readonly RestorationKind _kind;
     private readonly int _segmentSamples;
+    private readonly TrainingNoise _noise;
 
-    public RestorationCorpus(string root, Split split, RestorationKind kind, int segmentSamples)
+    public RestorationCorpus(string root, Split split, RestorationKind kind, int segmentSamples, TrainingNoise noise = TrainingNoise.Classic)
     {
+        _noise = noise;
         string splitName = split.ToString().ToLowerInvariant();
         string cleanFolder = Path.Combine(root, splitName, "clean");
         if (!Directory.Exists(cleanFolder))
@@ -69,10 +74,7 @@ public sealed class RestorationCorpus : IDataset<RestorationExample>
         }
         else
         {
-            int kind = random.Next(6);
-            float[] noise = kind < 5
-                ? NoiseGenerator.Generate((NoiseType)kind, _segmentSamples, random)
-                : NoiseGenerator.Babble(Enumerable.Range(0, 3 + random.Next(4)).Select(_ => _clean.Get(random.Next(_clean.Count), random).Samples).ToList(), _segmentSamples, random);
+            float[] noise = DrawNoise(random, _noise == TrainingNoise.Extended ? 8 : 6);
             double snr = -5 + 25 * random.NextDouble();
             noisy = NoiseMixing.Power(clean) > 0 ? NoiseMixing.MixAtSnr(clean, noise, snr) : noise;
         }
@@ -89,6 +91,70 @@ public sealed class RestorationCorpus : IDataset<RestorationExample>
         }
 
         return new RestorationExample(noisy, clean, 0f);
+    }
+
+    /// <summary>Kinds 0–4: the synthetic colours, 5: babble, 6: shaped noise, 7: a modulated draw of kinds 0–6.</summary>
+    private float[] DrawNoise(Random random, int kinds)
+    {
+        int kind = random.Next(kinds);
+        return kind switch
+        {
+            < 5 => NoiseGenerator.Generate((NoiseType)kind, _segmentSamples, random),
+            5 => NoiseGenerator.Babble(Enumerable.Range(0, 3 + random.Next(4)).Select(_ => _clean.Get(random.Next(_clean.Count), random).Samples).ToList(), _segmentSamples, random),
+            6 => Shaped(_segmentSamples, random),
+            _ => Modulated(DrawNoise(random, 7), random),
+        };
+    }
+
+    /// <summary>White noise through 1–3 resonant band-pass filters of random centre, width and gain, plus a little pink noise.</summary>
+    internal static float[] Shaped(int length, Random random)
+    {
+        var sum = new float[length];
+        float[] pink = NoiseGenerator.Generate(NoiseType.Pink, length, random);
+        for (int i = 0; i < length; i++)
+            sum[i] = 0.1f * pink[i];
+        int bands = 1 + random.Next(3);
+        for (int b = 0; b < bands; b++)
+        {
+            double centre = Math.Exp(Math.Log(150) + (Math.Log(6000) - Math.Log(150)) * random.NextDouble());
+            double q = Math.Exp(Math.Log(0.7) + (Math.Log(8) - Math.Log(0.7)) * random.NextDouble());
+            double gain = Math.Pow(10, (-10 + 10 * random.NextDouble()) / 20);
+            float[] band = BandPass(NoiseGenerator.White(length, random), centre / 16000, q);
+            for (int i = 0; i < length; i++)
+                sum[i] += (float)(gain * band[i]);
+        }
+
+        return sum;
+    }
+
+    /// <summary>RBJ audio-EQ-cookbook band-pass biquad (0 dB peak gain) at a normalised centre frequency.</summary>
+    private static float[] BandPass(float[] x, double normalisedCentre, double q)
+    {
+        double w = 2 * Math.PI * normalisedCentre, alpha = Math.Sin(w) / (2 * q), a0 = 1 + alpha;
+        double b0 = alpha / a0, b2 = -alpha / a0, a1 = -2 * Math.Cos(w) / a0, a2 = (1 - alpha) / a0;
+        double x1 = 0, x2 = 0, y1 = 0, y2 = 0;
+        var y = new float[x.Length];
+        for (int i = 0; i < x.Length; i++)
+        {
+            double v = b0 * x[i] + b2 * x2 - a1 * y1 - a2 * y2;
+            x2 = x1;
+            x1 = x[i];
+            y2 = y1;
+            y1 = v;
+            y[i] = (float)v;
+        }
+
+        return y;
+    }
+
+    /// <summary>Multiplies noise by a raised sine of 0.5–8 Hz whose depth is 0.3–1 (1: the noise comes and goes entirely).</summary>
+    internal static float[] Modulated(float[] noise, Random random)
+    {
+        double rate = Math.Exp(Math.Log(0.5) + (Math.Log(8) - Math.Log(0.5)) * random.NextDouble());
+        double depth = 0.3 + 0.7 * random.NextDouble(), phase = 2 * Math.PI * random.NextDouble();
+        for (int i = 0; i < noise.Length; i++)
+            noise[i] *= (float)(1 - depth * 0.5 * (1 + Math.Sin(2 * Math.PI * rate * i / 16000 + phase)));
+        return noise;
     }
 
     private static RestorationExample Clipped(float[] clean, Random random)
@@ -119,6 +185,15 @@ public sealed class RestorationCorpus : IDataset<RestorationExample>
             max = Math.Max(max, Math.Abs(v));
         return max;
     }
+}
+
+/// <summary>Which synthetic noises a denoising run mixes in (see <see cref="RestorationCorpus"/>).</summary>
+public enum TrainingNoise
+{
+    /// <summary>White, pink, brown, hum, crackle and babble.</summary>
+    Classic,
+    /// <summary>The classic six plus randomly shaped and amplitude-modulated noise.</summary>
+    Extended,
 }
 
 /// <summary>The restoration jobs a model is trained for.</summary>

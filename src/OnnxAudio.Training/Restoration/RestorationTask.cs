@@ -48,7 +48,13 @@ public sealed class RestorationTask : ITrainingTask<RestorationBatch>
         Config = ParseArchitecture(options.Architecture, kind);
         _model = new SpectralMaskDenoiser(Config);
         _window = hann_window(Config.NFft).sqrt();
-        var train = new RestorationCorpus(data, Split.Train, kind, SegmentSamples);
+        TrainingNoise noise = options.Noise switch
+        {
+            null or "classic" => TrainingNoise.Classic,
+            "extended" => TrainingNoise.Extended,
+            _ => throw new OnnxAudioException($"unknown training noise '{options.Noise}' (classic or extended)"),
+        };
+        var train = new RestorationCorpus(data, Split.Train, kind, SegmentSamples, noise);
         Split heldOut = options.EvaluationSplit == "test" ? Split.Test : Split.Validation;
         _heldOut = new RestorationCorpus(data, heldOut, kind, SegmentSamples);
         if (kind == RestorationKind.Denoise && _heldOut.StoredPairs == 0)

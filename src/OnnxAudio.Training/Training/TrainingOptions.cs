@@ -43,6 +43,12 @@ public sealed record TrainingOptions
     /// </summary>
     public string? Loss { get; init; }
 
+    /// <summary>
+    /// The synthetic noise a denoising run mixes into its clean speech: "classic" (the default: white, pink, brown, hum,
+    /// crackle, babble) or "extended" (also randomly shaped and amplitude-modulated noise). May change on resume.
+    /// </summary>
+    public string? Noise { get; init; }
+
     /// <summary>The split held-out metrics are measured on: "validation" while training, "test" for the final figures.</summary>
     public string EvaluationSplit { get; init; } = "validation";
 
