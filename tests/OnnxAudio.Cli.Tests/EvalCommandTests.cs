@@ -20,14 +20,20 @@ public class EvalCommandTests : IDisposable
         return path;
     }
 
+    /// <summary>The clean signal plus seeded uniform noise scaled to an exact SNR (dB).</summary>
+    private static Func<double, float[]> MixtureAt(float[] clean, int seed)
+    {
+        var r = new Random(seed);
+        float[] noise = clean.Select(_ => (float)(r.NextDouble() - 0.5)).ToArray();
+        double ps = clean.Average(v => (double)v * v), pn = noise.Average(v => (double)v * v);
+        return snr => clean.Zip(noise, (c, n) => (float)(c + n * Math.Sqrt(ps / (pn * Math.Pow(10, snr / 10))))).ToArray();
+    }
+
     [Fact]
     public void Pairs_report_the_snr_they_were_made_with_and_the_improvement_over_the_input()
     {
         float[] clean = Tone(32000);
-        var r = new Random(1);
-        float[] noise = clean.Select(_ => (float)(r.NextDouble() - 0.5)).ToArray();
-        double ps = clean.Average(v => (double)v * v), pn = noise.Average(v => (double)v * v);
-        float[] At(double snr) => clean.Zip(noise, (c, n) => (float)(c + n * Math.Sqrt(ps / (pn * Math.Pow(10, snr / 10))))).ToArray();
+        Func<double, float[]> At = MixtureAt(clean, seed: 1);
         Write("ref/a.wav", clean);
         Write("est/a.wav", At(15));
         Write("in/a.wav", At(3));
@@ -51,10 +57,7 @@ public class EvalCommandTests : IDisposable
     {
         // Four pairs with known SNRs: input and "processed" mixtures of the same clean tone and white noise.
         float[] clean = Tone(32000);
-        var r = new Random(2);
-        float[] noise = clean.Select(_ => (float)(r.NextDouble() - 0.5)).ToArray();
-        double ps = clean.Average(v => (double)v * v), pn = noise.Average(v => (double)v * v);
-        float[] At(double snr) => clean.Zip(noise, (c, n) => (float)(c + n * Math.Sqrt(ps / (pn * Math.Pow(10, snr / 10))))).ToArray();
+        Func<double, float[]> At = MixtureAt(clean, seed: 2);
         var lines = new List<string>();
         foreach (var (name, snr, noiseType, source, processed) in new[]
         {
