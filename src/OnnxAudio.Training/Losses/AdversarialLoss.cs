@@ -11,7 +11,8 @@ namespace OnnxAudio.Training.Losses;
 /// <param name="Examples">The discriminator judges the first this many examples of a batch…</param>
 /// <param name="CropSamples">…cut to this many samples at a random offset (the same for estimate and reference): the GAN
 /// losses cost a fraction of a full batch, which keeps a CPU step at about twice a reconstruction step.</param>
-/// <param name="Seed">Seed of the crop offsets and of the discriminator's initial weights.</param>
+/// <param name="Seed">Seed of the crop offsets (the discriminator's initial weights come from torch's generator, which
+/// the task has seeded).</param>
 public sealed record AdversarialSettings(
     double AdversarialWeight = 0.1, double FeatureMatchingWeight = 0.2, double LearningRate = 2e-4, int Examples = 6, int CropSamples = 8000, int Seed = 1);
 
@@ -33,7 +34,6 @@ public sealed class AdversarialLoss : IDisposable
 
     public AdversarialLoss(SpectrogramDiscriminatorConfig config, AdversarialSettings settings)
     {
-        torch.manual_seed(settings.Seed);
         _discriminator = new SpectrogramDiscriminator(config);
         _crops = new Random(settings.Seed);
         _optimizer = optim.AdamW(_discriminator.parameters(), settings.LearningRate, beta1: 0.8, beta2: 0.99, weight_decay: 0.01);

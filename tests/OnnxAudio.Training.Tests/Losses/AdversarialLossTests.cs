@@ -76,7 +76,7 @@ public sealed class AdversarialLossTests : IDisposable
         Tensor before = fresh.Discriminator.forward(probe).Logits[0];
         Assert.True(fresh.Load(_folder));
         Tensor expected = trained.Discriminator.forward(probe).Logits[0], loaded = fresh.Discriminator.forward(probe).Logits[0];
-        Assert.True((expected - before).abs().max().item<float>() > 1e-3, "the two seeds should start apart");
+        Assert.True((expected - before).abs().max().item<float>() > 1e-3, "two discriminators should start apart");
         Assert.Equal(0f, (expected - loaded).abs().max().item<float>());
         using var none = new AdversarialLoss(Small, Quick);
         Assert.False(none.Load(Path.Combine(_folder, "missing")));
