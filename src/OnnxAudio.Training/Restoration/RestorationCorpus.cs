@@ -12,12 +12,18 @@ namespace OnnxAudio.Training.Restoration;
 /// speakers — at an SNR uniform in [−5, 20] dB. With <see cref="TrainingNoise.Extended"/> two more kinds join the draw:
 /// shaped noise (white noise through 1–3 random resonances, 150 Hz–6 kHz, Q 0.7–8, plus a little pink) and any other
 /// kind amplitude-modulated at 0.5–8 Hz (depth 0.3–1), so that the model meets noise spectra and envelopes beyond the
-/// five fixed colours. Declipping: the clean segment, at a random peak level, clipped at 10–70 % of its peak. Every
+/// five fixed colours. <see cref="TrainingNoise.Babble"/> is the extended draw with babble weighted up: one fresh noise
+/// in three is babble (one in eight otherwise), since competing speech is the hardest noise for a causal mask model.
+/// Declipping: the clean segment, at a random peak level, clipped at 10–70 % of its peak. Every
 /// example is a function of the loader's random, so runs are reproducible.
 /// </summary>
 public sealed class RestorationCorpus : IDataset<RestorationExample>
 {
     public const double StoredPairProbability = 0.25;
+
+    /// <summary>With <see cref="TrainingNoise.Babble"/>: the share of fresh noises forced to babble (the rest draw as extended, which includes babble too).</summary>
+    private const double BabbleShare = (1.0 / 3 - 1.0 / 8) / (1 - 1.0 / 8);
+    internal const int BabbleKind = 5;
     private readonly AudioFolderDataset _clean;
     private readonly Dictionary<string, string> _noisyByClean = new(StringComparer.Ordinal);
     private readonly RestorationKind _kind;
@@ -74,7 +80,7 @@ public sealed class RestorationCorpus : IDataset<RestorationExample>
         }
         else
         {
-            float[] noise = DrawNoise(random, _noise == TrainingNoise.Extended ? 8 : 6);
+            float[] noise = DrawNoise(random, DrawKind(_noise, random));
             double snr = -5 + 25 * random.NextDouble();
             noisy = NoiseMixing.Power(clean) > 0 ? NoiseMixing.MixAtSnr(clean, noise, snr) : noise;
         }
@@ -93,16 +99,22 @@ public sealed class RestorationCorpus : IDataset<RestorationExample>
         return new RestorationExample(noisy, clean, 0f);
     }
 
-    /// <summary>Kinds 0–4: the synthetic colours, 5: babble, 6: shaped noise, 7: a modulated draw of kinds 0–6.</summary>
-    private float[] DrawNoise(Random random, int kinds)
+    /// <summary>Which kind of noise the next fresh mixture gets: kinds 0–4 are the synthetic colours, 5 babble, 6 shaped noise, 7 a modulated draw of kinds 0–6.</summary>
+    internal static int DrawKind(TrainingNoise noise, Random random) => noise switch
     {
-        int kind = random.Next(kinds);
+        TrainingNoise.Classic => random.Next(6),
+        TrainingNoise.Extended => random.Next(8),
+        _ => random.NextDouble() < BabbleShare ? BabbleKind : random.Next(8),
+    };
+
+    private float[] DrawNoise(Random random, int kind)
+    {
         return kind switch
         {
-            < 5 => NoiseGenerator.Generate((NoiseType)kind, _segmentSamples, random),
+            < 5 and int colour => NoiseGenerator.Generate((NoiseType)colour, _segmentSamples, random),
             5 => NoiseGenerator.Babble(Enumerable.Range(0, 3 + random.Next(4)).Select(_ => _clean.Get(random.Next(_clean.Count), random).Samples).ToList(), _segmentSamples, random),
             6 => Shaped(_segmentSamples, random),
-            _ => Modulated(DrawNoise(random, 7), random),
+            _ => Modulated(DrawNoise(random, random.Next(7)), random),
         };
     }
 
@@ -194,6 +206,8 @@ public enum TrainingNoise
     Classic,
     /// <summary>The classic six plus randomly shaped and amplitude-modulated noise.</summary>
     Extended,
+    /// <summary>Extended, with babble drawn for one fresh noise in three.</summary>
+    Babble,
 }
 
 /// <summary>The restoration jobs a model is trained for.</summary>

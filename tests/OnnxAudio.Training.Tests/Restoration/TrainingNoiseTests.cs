@@ -50,6 +50,18 @@ public class TrainingNoiseTests
         }
     }
 
+    [Theory]
+    [InlineData(TrainingNoise.Classic, 1.0 / 6)]
+    [InlineData(TrainingNoise.Extended, 1.0 / 8)]
+    [InlineData(TrainingNoise.Babble, 1.0 / 3)]
+    public void Babble_share_of_fresh_noises(TrainingNoise noise, double expected)
+    {
+        var random = new Random(7);
+        const int draws = 60_000;
+        double share = Enumerable.Range(0, draws).Count(_ => RestorationCorpus.DrawKind(noise, random) == RestorationCorpus.BabbleKind) / (double)draws;
+        Assert.InRange(share, expected - 0.01, expected + 0.01);
+    }
+
     [Fact]
     public void Unknown_training_noise_is_refused()
     {
