@@ -36,8 +36,9 @@ internal static class TrainCli
         var arch = new Option<string?>("--arch") { Description = "Model architecture, where the task offers several" };
         var timeLimit = new Option<double?>("--time-limit-minutes") { Description = "Pause with a checkpoint after this long (continue with 'resume')" };
         var loss = new Option<string?>("--loss") { Description = "Loss recipe, where the task offers several (restoration: stft or sisdr; codec: reconstruction or gan)" };
-        var noise = new Option<string?>("--noise") { Description = "Denoising: the synthetic noise mixed in, classic (default) or extended (adds shaped and modulated noise)" };
-        var train = new Command("train", "Train a model from scratch into a run folder") { task, outDir, steps, batch, lr, seed, evalEvery, checkpointEvery, timeLimit, dataDir, arch, loss, noise };
+        var noise = new Option<string?>("--noise") { Description = "Denoising: the synthetic noise mixed in, classic (default), extended (adds shaped and modulated noise) or babble (extended, one noise in three babble)" };
+        var initFrom = new Option<string?>("--init-from") { Description = "Warm start from another run's (or checkpoint folder's) weights wherever names and shapes match; the optimizer starts afresh" };
+        var train = new Command("train", "Train a model from scratch (or from --init-from) into a run folder") { task, outDir, steps, batch, lr, seed, evalEvery, checkpointEvery, timeLimit, dataDir, arch, loss, noise, initFrom };
         train.SetAction(parse =>
         {
             var options = new TrainingOptions
@@ -47,6 +48,7 @@ internal static class TrainCli
                 WarmupSteps = Math.Min(50, parse.GetValue(steps) / 10), OutputDirectory = parse.GetValue(outDir)!,
                 Data = parse.GetValue(dataDir) is string d ? Path.GetFullPath(d) : null, Architecture = parse.GetValue(arch),
                 Loss = parse.GetValue(loss), Noise = parse.GetValue(noise),
+                InitFrom = parse.GetValue(initFrom) is string i ? Path.GetFullPath(i) : null,
             };
             string command = "onnxaudio-train " + string.Join(' ', args);
             var settings = new RunSettings { Task = parse.GetValue(task)!, Command = command, Options = options };
@@ -58,7 +60,7 @@ internal static class TrainCli
 
         var moreSteps = new Option<int?>("--steps") { Description = "Raise the run's total steps" };
         var newLoss = new Option<string?>("--loss") { Description = "Switch the loss recipe from here on (restoration: stft or sisdr; codec: reconstruction or gan, which adds a discriminator)" };
-        var newNoise = new Option<string?>("--noise") { Description = "Denoising: switch the synthetic noise from here on (classic or extended)" };
+        var newNoise = new Option<string?>("--noise") { Description = "Denoising: switch the synthetic noise from here on (classic, extended or babble)" };
         var resume = new Command("resume", "Continue a run from its last checkpoint") { outDir, moreSteps, timeLimit, newLoss, newNoise };
         resume.SetAction(parse =>
         {

@@ -24,12 +24,13 @@ public sealed class RestorationStream : IDisposable
     private readonly int _bins;
     private readonly int _hop;
     private readonly float[] _real, _imag;
-    private readonly float[] _spectrum, _mask;
+    private readonly int _lookAhead;
+    private readonly float[] _spectrum, _mask;   // _spectrum: the last call's final L frames (the cache), then this call's
     private readonly float[] _zeros, _scratch;
     private readonly float[] _state, _nextState;
-    private readonly OrtValue[] _oneFrameValues;    // spectrum, state, mask, next state of one frame, bound once
+    private readonly OrtValue[] _oneFrameValues;    // spectrum, state, mask, next state (, cache) of one frame, bound once
     private readonly OrtIoBinding _oneFrame;
-    private readonly string[] _inputNames = [Restorer.SpectrumInput, Restorer.StateInput];
+    private readonly string[] _inputNames;
     private readonly string[] _outputNames = [Restorer.MaskOutput, Restorer.StateOutput];
     private readonly RunOptions _runOptions = new();
     private float[] _history = [];   // input samples not yet matched by output (declipping only)
@@ -52,12 +53,14 @@ public sealed class RestorationStream : IDisposable
         _synthesis = new StreamingIstft(restorer.Stft);
         _bins = restorer.Stft.Bins;
         _hop = restorer.HopLength;
+        _lookAhead = restorer.LookAheadFrames;
         _real = new float[_bins];
         _imag = new float[_bins];
-        // The model's buffers live on the pinned heap: ONNX Runtime reads and writes them in place, every call.
-        _spectrum = GC.AllocateArray<float>(MaxFramesPerRun * _bins * 2, pinned: true);
+        // The model's buffers live on the pinned heap: ONNX Runtime reads and writes them in place, every call. With
+        // look-ahead the spectrum buffer starts with the cache, so the frame a mask belongs to sits at the mask's index.
+        _spectrum = GC.AllocateArray<float>((_lookAhead + MaxFramesPerRun) * _bins * 2, pinned: true);
         _mask = GC.AllocateArray<float>(MaxFramesPerRun * _bins * 2, pinned: true);
-        _zeros = new float[restorer.Stft.NFft];
+        _zeros = new float[restorer.Stft.NFft + _lookAhead * _hop];
         _scratch = new float[MaxOutputSamples(restorer.Stft.NFft)];
         _state = GC.AllocateArray<float>(restorer.StateLayers * restorer.StateHidden, pinned: true);
         _nextState = GC.AllocateArray<float>(_state.Length, pinned: true);
@@ -66,16 +69,20 @@ public sealed class RestorationStream : IDisposable
         // once, so a call allocates nothing and ONNX Runtime skips re-binding names and shapes.
         _oneFrameValues =
         [
-            Tensor(_spectrum.AsMemory(0, _bins * 2), 1, 1, _bins, 2),
+            Tensor(_spectrum.AsMemory(_lookAhead * _bins * 2, _bins * 2), 1, 1, _bins, 2),
             Tensor(_state.AsMemory(), restorer.StateLayers, 1, restorer.StateHidden),
             Tensor(_mask.AsMemory(0, _bins * 2), 1, 1, _bins, 2),
             Tensor(_nextState.AsMemory(), restorer.StateLayers, 1, restorer.StateHidden),
+            .. _lookAhead > 0 ? [Tensor(_spectrum.AsMemory(0, _lookAhead * _bins * 2), 1, _lookAhead, _bins, 2)] : Array.Empty<OrtValue>(),
         ];
+        _inputNames = _lookAhead > 0 ? [Restorer.SpectrumInput, Restorer.StateInput, Restorer.CacheInput] : [Restorer.SpectrumInput, Restorer.StateInput];
         _oneFrame = restorer.Session.CreateIoBinding();
         _oneFrame.BindInput(Restorer.SpectrumInput, _oneFrameValues[0]);
         _oneFrame.BindInput(Restorer.StateInput, _oneFrameValues[1]);
         _oneFrame.BindOutput(Restorer.MaskOutput, _oneFrameValues[2]);
         _oneFrame.BindOutput(Restorer.StateOutput, _oneFrameValues[3]);
+        if (_lookAhead > 0)
+            _oneFrame.BindInput(Restorer.CacheInput, _oneFrameValues[4]);
     }
 
     private static OrtValue Tensor(Memory<float> memory, params long[] shape) =>
@@ -84,7 +91,7 @@ public sealed class RestorationStream : IDisposable
     public Restorer Restorer => _restorer;
 
     /// <summary>The room the output span of <c>Push</c> (and <see cref="Flush"/>) needs for this many input samples.</summary>
-    public int MaxOutputSamples(int inputSamples) => inputSamples + _restorer.Stft.NFft + _hop;
+    public int MaxOutputSamples(int inputSamples) => inputSamples + _restorer.Stft.NFft + (_lookAhead + 1) * _hop;
 
     /// <summary>
     /// Adds input samples (mono, at the model's rate) and writes the output samples they complete; returns how many.
@@ -100,7 +107,7 @@ public sealed class RestorationStream : IDisposable
         {
             // Prime with n_fft − hop zeros so that the first real sample lies inside full overlap-add coverage.
             _primed = true;
-            Feed(_zeros.AsSpan(0, _restorer.DelaySamples), countsAsInput: false, output, ref written);
+            Feed(_zeros.AsSpan(0, _restorer.Stft.NFft - _hop), countsAsInput: false, output, ref written);
         }
 
         for (int offset = 0; offset < input.Length; offset += MaxFramesPerRun * _hop)
@@ -145,6 +152,7 @@ public sealed class RestorationStream : IDisposable
         _analysis.Reset();
         _synthesis.Reset();
         Array.Clear(_state);
+        Array.Clear(_spectrum, 0, _lookAhead * _bins * 2);
         _historyCount = 0;
         _runningPeak = 0;
         _pushed = _emitted = 0;
@@ -164,7 +172,7 @@ public sealed class RestorationStream : IDisposable
             for (int t = 0; t < frames; t++)
             {
                 _analysis.TryReadFrame(_real, _imag);
-                Span<float> frame = _spectrum.AsSpan(t * _bins * 2, _bins * 2);
+                Span<float> frame = _spectrum.AsSpan((_lookAhead + t) * _bins * 2, _bins * 2);
                 for (int f = 0; f < _bins; f++)
                 {
                     frame[2 * f] = _real[f];
@@ -183,6 +191,8 @@ public sealed class RestorationStream : IDisposable
                 written += _hop;
                 _emitted += _hop;
             }
+
+            KeepCache(frames);
         }
     }
 
@@ -194,15 +204,23 @@ public sealed class RestorationStream : IDisposable
         }
         else
         {
-            using var spectrum = Tensor(_spectrum.AsMemory(0, frames * _bins * 2), 1, frames, _bins, 2);
+            using var spectrum = Tensor(_spectrum.AsMemory(_lookAhead * _bins * 2, frames * _bins * 2), 1, frames, _bins, 2);
             using var mask = Tensor(_mask.AsMemory(0, frames * _bins * 2), 1, frames, _bins, 2);
-            _restorer.Session.Run(_runOptions, _inputNames, [spectrum, _oneFrameValues[1]], _outputNames, [mask, _oneFrameValues[3]]);
+            OrtValue[] inputs = _lookAhead > 0 ? [spectrum, _oneFrameValues[1], _oneFrameValues[4]] : [spectrum, _oneFrameValues[1]];
+            _restorer.Session.Run(_runOptions, _inputNames, inputs, _outputNames, [mask, _oneFrameValues[3]]);
         }
 
         _nextState.CopyTo(_state.AsSpan());
     }
 
-    /// <summary>Frame t of the spectrum times its mask blended with unity by the strength, into _real/_imag.</summary>
+    /// <summary>After the masks are applied: this call's last L frames become the next call's cache.</summary>
+    private void KeepCache(int frames)
+    {
+        if (_lookAhead > 0)
+            _spectrum.AsSpan(frames * _bins * 2, _lookAhead * _bins * 2).CopyTo(_spectrum);
+    }
+
+    /// <summary>Frame t of the spectrum buffer (the frame mask t belongs to) times its mask blended with unity by the strength, into _real/_imag.</summary>
     private void ApplyMask(int t)
     {
         ReadOnlySpan<float> x = _spectrum.AsSpan(t * _bins * 2, _bins * 2), m = _mask.AsSpan(t * _bins * 2, _bins * 2);

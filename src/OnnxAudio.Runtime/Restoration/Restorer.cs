@@ -9,14 +9,16 @@ namespace OnnxAudio.Restoration;
 /// <summary>
 /// Runs an OnnxAudio restoration model (denoising or declipping): a causal STFT-domain network that predicts a complex
 /// mask per frame and carries its recurrent state between calls. Configured from the model's metadata (sample rate,
-/// STFT size and hop, state shape). Thread-safe: one instance serves any number of <see cref="RestorationStream"/>s
+/// STFT size and hop, state shape, look-ahead frames). A model that looks L frames ahead masks the frame L hops back
+/// and takes the previous call's last L frames as its <c>spectrum_cache</c> input; its latency grows by L hops. Thread-safe: one instance serves any number of <see cref="RestorationStream"/>s
 /// and offline calls at once. Dispose it to free the native session.
 /// </summary>
 public sealed class Restorer : IDisposable
 {
     /// <summary>The metadata task of restoration models.</summary>
     public const string Task = "restoration";
-    internal const string SpectrumInput = "spectrum", StateInput = "state", MaskOutput = "mask", StateOutput = "next_state";
+    internal const string SpectrumInput = "spectrum", StateInput = "state", CacheInput = "spectrum_cache", MaskOutput = "mask", StateOutput = "next_state";
+    private const int MaxLookAheadFrames = 8;
 
     private readonly ModelSession _model;
 
@@ -43,7 +45,15 @@ public sealed class Restorer : IDisposable
         StateLayers = layers;
         StateHidden = hidden;
         ClipConsistency = m.Get("clip_consistency") == "true";
-        model.RequireSignature([SpectrumInput, StateInput], [MaskOutput, StateOutput]);
+        string? lookAhead = m.Get("look_ahead_frames");
+        if (lookAhead is not null)
+        {
+            if (!int.TryParse(lookAhead, NumberStyles.None, CultureInfo.InvariantCulture, out int frames) || frames > MaxLookAheadFrames)
+                throw new OnnxAudioException($"{m.Name}: invalid look_ahead_frames '{lookAhead}' (0 to {MaxLookAheadFrames})");
+            LookAheadFrames = frames;
+        }
+
+        model.RequireSignature(LookAheadFrames > 0 ? [SpectrumInput, StateInput, CacheInput] : [SpectrumInput, StateInput], [MaskOutput, StateOutput]);
     }
 
     public ModelInfo Metadata => _model.Metadata;
@@ -60,14 +70,17 @@ public sealed class Restorer : IDisposable
 
     public int HopLength => Stft.HopLength;
 
-    /// <summary>
-    /// How far a stream's output lags its input, in samples: n_fft − hop. Outputs leave in hop-sized blocks, so a sample
-    /// waits at most <see cref="AlgorithmicLatency"/> between entering and leaving.
-    /// </summary>
-    public int DelaySamples => Stft.NFft - Stft.HopLength;
+    /// <summary>Frames the model sees beyond the one it masks (0: fully causal); each adds one hop of latency.</summary>
+    public int LookAheadFrames { get; }
 
-    /// <summary>Algorithmic latency of streaming: one analysis window (n_fft samples), no look-ahead.</summary>
-    public TimeSpan AlgorithmicLatency => TimeSpan.FromSeconds(Stft.NFft / (double)SampleRate);
+    /// <summary>
+    /// How far a stream's output lags its input, in samples: n_fft − hop + look-ahead × hop. Outputs leave in hop-sized
+    /// blocks, so a sample waits at most <see cref="AlgorithmicLatency"/> between entering and leaving.
+    /// </summary>
+    public int DelaySamples => Stft.NFft - Stft.HopLength + LookAheadFrames * Stft.HopLength;
+
+    /// <summary>Algorithmic latency of streaming: one analysis window (n_fft samples) plus the look-ahead frames' hops.</summary>
+    public TimeSpan AlgorithmicLatency => TimeSpan.FromSeconds((Stft.NFft + LookAheadFrames * Stft.HopLength) / (double)SampleRate);
 
     /// <summary>Whether the output is made consistent with the unclipped input samples (declipping models).</summary>
     public bool ClipConsistency { get; }

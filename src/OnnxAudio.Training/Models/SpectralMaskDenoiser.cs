@@ -12,7 +12,8 @@ namespace OnnxAudio.Training.Models;
 /// <param name="Hidden">Width of the encoder, the GRU layers and the decoder.</param>
 /// <param name="Layers">Stacked GRU layers.</param>
 /// <param name="MaskBound">Each component of the complex mask lies in (−bound, bound): 1 for denoising (gains up to √2), larger where energy must be restored (declipping).</param>
-public sealed record SpectralMaskConfig(int NFft = 320, int HopLength = 160, int Hidden = 192, int Layers = 2, double MaskBound = 1.0)
+/// <param name="LookAhead">Frames the model sees beyond the one it masks (0: fully causal); each adds one hop of latency.</param>
+public sealed record SpectralMaskConfig(int NFft = 320, int HopLength = 160, int Hidden = 192, int Layers = 2, double MaskBound = 1.0, int LookAhead = 0)
 {
     public int Bins => NFft / 2 + 1;
 }
@@ -20,12 +21,17 @@ public sealed record SpectralMaskConfig(int NFft = 320, int HopLength = 160, int
 /// <summary>
 /// Causal complex-ratio-mask model on the STFT (in the class of RNNoise / DCCRN-lite): per frame the log power spectrum
 /// → linear encoder → stacked GRU → two-layer decoder → a bounded complex mask per bin, multiplied with the noisy
-/// spectrum. Nothing looks ahead: frame t's mask depends on frames ≤ t, so the model runs frame by frame with its GRU
-/// state carried between calls. Input and output spectra are [batch, frames, bins, 2] (real, imaginary).
+/// spectrum. Input and output spectra are [batch, frames, bins, 2] (real, imaginary).
+/// Without look-ahead frame t's mask depends on frames ≤ t, so the model runs frame by frame with its GRU state carried
+/// between calls. With <see cref="SpectralMaskConfig.LookAhead"/> = L, frame t's mask also sees frame t + L through a
+/// second input projection (zero at initialisation, so a causal model's weights start it off unchanged): the streamed
+/// model masks the frame L hops back, which it keeps in a cache of the last L input frames (all zero at the start of a
+/// stream, like the silence the stream is primed with).
 /// </summary>
 public sealed class SpectralMaskDenoiser : nn.Module<Tensor, Tensor>
 {
     private readonly Linear encoder;
+    private readonly Linear? lookahead;
     private readonly GRU gru;
     private readonly Linear decoder1;
     private readonly Linear decoder2;
@@ -35,6 +41,13 @@ public sealed class SpectralMaskDenoiser : nn.Module<Tensor, Tensor>
     {
         _config = config;
         encoder = nn.Linear(config.Bins, config.Hidden);
+        if (config.LookAhead > 0)
+        {
+            lookahead = nn.Linear(config.Bins, config.Hidden, hasBias: false);
+            using (no_grad())
+                lookahead.weight!.zero_();
+        }
+
         gru = nn.GRU(config.Hidden, config.Hidden, numLayers: config.Layers, batchFirst: true);
         decoder1 = nn.Linear(config.Hidden, config.Hidden);
         decoder2 = nn.Linear(config.Hidden, 2 * config.Bins);
@@ -43,15 +56,43 @@ public sealed class SpectralMaskDenoiser : nn.Module<Tensor, Tensor>
 
     public SpectralMaskConfig Config => _config;
 
-    /// <summary>The complex mask [batch, frames, bins, 2] of a spectrum [batch, frames, bins, 2], from a zero state.</summary>
-    public override Tensor forward(Tensor spectrum) => Mask(spectrum, null).Mask;
-
-    /// <summary>The mask and the GRU state after the last frame; <paramref name="state"/> [layers, batch, hidden] continues a stream.</summary>
-    public (Tensor Mask, Tensor State) Mask(Tensor spectrum, Tensor? state)
+    /// <summary>
+    /// The complex mask [batch, frames, bins, 2] of a spectrum [batch, frames, bins, 2], from a zero state (with look-ahead:
+    /// a zero cache in front, the last frames looking ahead into zero frames — a stream that starts and is flushed).
+    /// </summary>
+    public override Tensor forward(Tensor spectrum)
     {
-        Tensor features = LogPowerSpectrum.Compute(spectrum);
-        Tensor h = nn.functional.relu(encoder.forward(features));
-        var (y, next) = gru.forward(h, state);
+        int l = _config.LookAhead;
+        if (l == 0)
+            return Mask(spectrum, null).Mask;
+        long frames = spectrum.shape[1];
+        Tensor pad = zeros(spectrum.shape[0], l, _config.Bins, 2, dtype: spectrum.dtype);
+        return Mask(cat([spectrum, pad], 1), null, pad).Mask.narrow(1, l, frames);
+    }
+
+    /// <summary>
+    /// The mask and the GRU state after the last frame; <paramref name="state"/> [layers, batch, hidden] continues a
+    /// stream. With look-ahead, <paramref name="cache"/> [batch, L, bins, 2] holds the previous call's last L frames and
+    /// the masks are those of cache + spectrum without its last L frames (the frames L hops back).
+    /// </summary>
+    public (Tensor Mask, Tensor State) Mask(Tensor spectrum, Tensor? state, Tensor? cache = null)
+    {
+        int l = _config.LookAhead;
+        Tensor h;
+        if (l == 0)
+        {
+            h = encoder.forward(LogPowerSpectrum.Compute(spectrum));
+        }
+        else
+        {
+            if (cache is null || cache.shape[1] != l)
+                throw new ArgumentException($"A look-ahead model needs the last {l} frames of the previous call (zeros at the start).", nameof(cache));
+            Tensor features = LogPowerSpectrum.Compute(cat([cache, spectrum], 1));
+            long frames = spectrum.shape[1];
+            h = encoder.forward(features.narrow(1, 0, frames)) + lookahead!.forward(features.narrow(1, l, frames));
+        }
+
+        var (y, next) = gru.forward(nn.functional.relu(h), state);
         Tensor raw = decoder2.forward(nn.functional.relu(decoder1.forward(y)));
         Tensor mask = raw.tanh().mul(_config.MaskBound).reshape(spectrum.shape[0], spectrum.shape[1], _config.Bins, 2);
         return (mask, next);
@@ -68,15 +109,29 @@ public sealed class SpectralMaskDenoiser : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// The ONNX graph of one call: inputs <c>spectrum</c> [batch, frames, bins, 2] and <c>state</c> [layers, batch, hidden],
-    /// outputs <c>mask</c> (same shape as the spectrum) and <c>next_state</c>.
+    /// outputs <c>mask</c> (same shape as the spectrum) and <c>next_state</c>. With look-ahead L, a third input
+    /// <c>spectrum_cache</c> [batch, L, bins, 2] (the previous call's last L frames) and the mask is that of the frames
+    /// L hops back: cache + spectrum without its last L frames.
     /// </summary>
     public void Export(OnnxExporter e)
     {
         OnnxGraph g = e.Graph;
+        int l = _config.LookAhead;
         OnnxValue spectrum = g.AddInput("spectrum", "batch", "frames", _config.Bins, 2);
         OnnxValue state = g.AddInput("state", _config.Layers, "batch", _config.Hidden);
-        OnnxValue features = LogPowerSpectrum.Export(g, spectrum);
-        OnnxValue h = g.Relu(e.Apply(encoder, features, "encoder"));
+        OnnxValue h;
+        if (l == 0)
+        {
+            h = g.Relu(e.Apply(encoder, LogPowerSpectrum.Export(g, spectrum), "encoder"));
+        }
+        else
+        {
+            OnnxValue cache = g.AddInput("spectrum_cache", "batch", l, _config.Bins, 2);
+            OnnxValue features = LogPowerSpectrum.Export(g, g.Concat(1, cache, spectrum));
+            OnnxValue current = g.Slice(features, [0], [-l], [1]), ahead = g.Slice(features, [l], [long.MaxValue], [1]);
+            h = g.Relu(g.Add(e.Apply(encoder, current, "encoder"), e.Apply(lookahead!, ahead, "lookahead")));
+        }
+
         var (y, next) = e.Gru(gru, h, state, batchFirst: true, "gru");
         OnnxValue raw = e.Apply(decoder2, g.Relu(e.Apply(decoder1, y, "decoder1")), "decoder2");
         OnnxValue mask = g.Mul(g.Tanh(raw), g.Scalar("mask_bound", (float)_config.MaskBound));

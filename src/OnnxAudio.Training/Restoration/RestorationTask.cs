@@ -52,7 +52,8 @@ public sealed class RestorationTask : ITrainingTask<RestorationBatch>
         {
             null or "classic" => TrainingNoise.Classic,
             "extended" => TrainingNoise.Extended,
-            _ => throw new OnnxAudioException($"unknown training noise '{options.Noise}' (classic or extended)"),
+            "babble" => TrainingNoise.Babble,
+            _ => throw new OnnxAudioException($"unknown training noise '{options.Noise}' (classic, extended or babble)"),
         };
         var train = new RestorationCorpus(data, Split.Train, kind, SegmentSamples, noise);
         Split heldOut = options.EvaluationSplit == "test" ? Split.Test : Split.Validation;
@@ -71,17 +72,31 @@ public sealed class RestorationTask : ITrainingTask<RestorationBatch>
 
     public IBatchSource<RestorationBatch> TrainData { get; }
 
-    /// <summary>"small" (hidden 128), the default "base" (hidden 192), or "large" (hidden 256), each with two GRU layers.</summary>
+    /// <summary>
+    /// "small" (hidden 128), the default "base" (hidden 192), or "large" (hidden 256), each with two GRU layers; a suffix
+    /// "-la1" or "-la2" lets the model look one or two frames (10 ms each) ahead, e.g. "base-la1".
+    /// </summary>
     public static SpectralMaskConfig ParseArchitecture(string? name, RestorationKind kind)
     {
         double bound = kind == RestorationKind.Declip ? 4.0 : 1.0;
-        return name?.ToLowerInvariant() switch
+        string size = name?.ToLowerInvariant() ?? "base";
+        int lookAhead = 0;
+        int suffix = size.LastIndexOf("-la", StringComparison.Ordinal);
+        if (suffix >= 0)
         {
-            null or "base" => new SpectralMaskConfig(Hidden: 192, MaskBound: bound),
-            "small" => new SpectralMaskConfig(Hidden: 128, MaskBound: bound),
-            "large" => new SpectralMaskConfig(Hidden: 256, MaskBound: bound),
-            _ => throw new OnnxAudioException($"unknown architecture '{name}' (small, base or large)"),
+            if (!int.TryParse(size.AsSpan(suffix + 3), NumberStyles.None, CultureInfo.InvariantCulture, out lookAhead) || lookAhead is < 1 or > 2)
+                throw new OnnxAudioException($"unknown architecture '{name}': the look-ahead suffix is -la1 or -la2");
+            size = size[..suffix];
+        }
+
+        int hidden = size switch
+        {
+            "base" => 192,
+            "small" => 128,
+            "large" => 256,
+            _ => throw new OnnxAudioException($"unknown architecture '{name}' (small, base or large, optionally with -la1 or -la2)"),
         };
+        return new SpectralMaskConfig(Hidden: hidden, MaskBound: bound, LookAhead: lookAhead);
     }
 
     public Tensor ComputeLoss(RestorationBatch batch)
@@ -171,6 +186,7 @@ public sealed class RestorationTask : ITrainingTask<RestorationBatch>
         metadata["hop_length"] = config.HopLength.ToString(CultureInfo.InvariantCulture);
         metadata["window"] = "sqrt_hann";
         metadata["state_shape"] = $"{config.Layers},{config.Hidden}";
+        metadata["look_ahead_frames"] = config.LookAhead.ToString(CultureInfo.InvariantCulture);
         metadata["mask_bound"] = config.MaskBound.ToString("R", CultureInfo.InvariantCulture);
         metadata["clip_consistency"] = kind == RestorationKind.Declip ? "true" : "false";
         metadata["parameters"] = model.ParameterCount.ToString(CultureInfo.InvariantCulture);

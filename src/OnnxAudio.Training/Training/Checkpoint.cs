@@ -52,6 +52,30 @@ public static class Checkpoint
         return state;
     }
 
+    /// <summary>
+    /// Warm start: copies the weights of a run folder's (or a checkpoint folder's) model into <paramref name="model"/>
+    /// wherever a parameter of the same name exists; the others keep their initial values. Returns the names of those
+    /// left at their initial values. Fails if nothing matched (the folder holds another kind of model).
+    /// </summary>
+    public static IReadOnlyList<string> LoadCompatible(string folder, torch.nn.Module model)
+    {
+        string file = new[] { Path.Combine(folder, "checkpoint", ModelFile), Path.Combine(folder, ModelFile) }.FirstOrDefault(File.Exists)
+            ?? throw new OnnxAudioException($"{folder}: no checkpoint to start from (expected checkpoint/{ModelFile} or {ModelFile})");
+        var loaded = new Dictionary<string, bool>();
+        try
+        {
+            model.load(file, strict: false, loadedParameters: loaded);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException)
+        {
+            throw new OnnxAudioException($"{file}: cannot initialise this model from it ({e.Message})");
+        }
+
+        if (!loaded.Values.Any(v => v))
+            throw new OnnxAudioException($"{file}: none of its weights fit this model");
+        return model.state_dict().Keys.Where(k => !loaded.GetValueOrDefault(k)).ToList();
+    }
+
     public static CheckpointState Load(string folder, torch.nn.Module model, torch.optim.Optimizer optimizer)
     {
         CheckpointState state = LoadModel(folder, model);

@@ -50,6 +50,11 @@ public sealed class Trainer<TBatch>
             _task.LoadTrainingState(CheckpointFolder);
             _log.WriteLine($"Resuming {_task.Name} at step {state.Step} (epoch {state.Epoch}, batch {state.BatchInEpoch}).");
         }
+        else if (_options.InitFrom is string from)
+        {
+            IReadOnlyList<string> fresh = Checkpoint.LoadCompatible(from, model);
+            _log.WriteLine($"Initialised from {from}" + (fresh.Count == 0 ? " (every weight)." : $"; new: {string.Join(", ", fresh)}."));
+        }
 
         var log = new TrainingLog(_options.OutputDirectory, state.Step);
         IReadOnlyDictionary<string, double> metrics = new Dictionary<string, double>();

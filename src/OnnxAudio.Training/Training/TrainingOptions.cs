@@ -49,6 +49,12 @@ public sealed record TrainingOptions
     /// </summary>
     public string? Noise { get; init; }
 
+    /// <summary>
+    /// Warm start: a run (or checkpoint) folder whose model weights initialise this run's model wherever names and shapes
+    /// match (e.g. a causal denoiser's weights for its look-ahead variant); the optimizer starts afresh.
+    /// </summary>
+    public string? InitFrom { get; init; }
+
     /// <summary>The split held-out metrics are measured on: "validation" while training, "test" for the final figures.</summary>
     public string EvaluationSplit { get; init; } = "validation";
 

@@ -17,10 +17,17 @@ namespace OnnxAudio.Training.Tests.Restoration;
 /// </summary>
 public class RestorationParityTests
 {
-    private static SpectralMaskDenoiser SmallModel(double bound = 1.0)
+    private static SpectralMaskDenoiser SmallModel(double bound = 1.0, int lookAhead = 0)
     {
         torch.manual_seed(5);
-        var model = new SpectralMaskDenoiser(new SpectralMaskConfig(Hidden: 24, Layers: 2, MaskBound: bound));
+        var model = new SpectralMaskDenoiser(new SpectralMaskConfig(Hidden: 24, Layers: 2, MaskBound: bound, LookAhead: lookAhead));
+        if (lookAhead > 0)
+        {
+            // The look-ahead projection starts at zero; random weights make the parity tests see it.
+            using var noGrad = no_grad();
+            model.named_parameters().Single(p => p.name == "lookahead.weight").parameter.copy_(randn(24, model.Config.Bins) * 0.1);
+        }
+
         model.eval();
         return model;
     }
@@ -67,16 +74,62 @@ public class RestorationParityTests
         AssertClose(OnnxExporter.ToArray(state), b[1]);
     }
 
-    [Theory]
-    [InlineData(1.0f)]
-    [InlineData(0.5f)]
-    public void Restorer_matches_the_torch_pipeline(float strength)
+    [Fact]
+    public void Look_ahead_graph_matches_torch_whole_and_in_chunks_with_carried_state_and_cache()
     {
-        using var model = SmallModel();
+        using var model = SmallModel(lookAhead: 1);
+        using var session = OnnxParity.Session(RestorationTask.CreateGraph(model, TrainingKind.Denoise));
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        int bins = model.Config.Bins;
+        Tensor spectrum = randn(2, 37, bins, 2) * 3;
+        Tensor state0 = randn(2, 2, 24) * 0.5;
+        Tensor cache0 = randn(2, 1, bins, 2);
+        var (mask, state) = model.Mask(spectrum, state0, cache0);
+
+        float[][] whole = OnnxParity.Run(session, ("spectrum", OnnxExporter.ToArray(spectrum), [2, 37, bins, 2]),
+            ("state", OnnxExporter.ToArray(state0), [2, 2, 24]), ("spectrum_cache", OnnxExporter.ToArray(cache0), [2, 1, bins, 2]));
+        AssertClose(OnnxExporter.ToArray(mask), whole[0]);
+        AssertClose(OnnxExporter.ToArray(state), whole[1]);
+
+        // Frames 0–9, then 10–36 with the state the first call returned and its last frame as the cache.
+        Tensor first = spectrum.narrow(1, 0, 10).contiguous(), second = spectrum.narrow(1, 10, 27).contiguous();
+        float[][] a = OnnxParity.Run(session, ("spectrum", OnnxExporter.ToArray(first), [2, 10, bins, 2]),
+            ("state", OnnxExporter.ToArray(state0), [2, 2, 24]), ("spectrum_cache", OnnxExporter.ToArray(cache0), [2, 1, bins, 2]));
+        float[][] b = OnnxParity.Run(session, ("spectrum", OnnxExporter.ToArray(second), [2, 27, bins, 2]),
+            ("state", a[1], [2, 2, 24]), ("spectrum_cache", OnnxExporter.ToArray(spectrum.narrow(1, 9, 1).contiguous()), [2, 1, bins, 2]));
+        AssertClose(OnnxExporter.ToArray(mask.narrow(1, 10, 27).contiguous()), b[0]);
+        AssertClose(OnnxExporter.ToArray(state), b[1]);
+    }
+
+    [Fact]
+    public void Look_ahead_changes_the_mask_only_through_the_next_frame()
+    {
+        using var model = SmallModel(lookAhead: 1);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Tensor spectrum = randn(1, 20, model.Config.Bins, 2);
+        Tensor changed = spectrum.clone();
+        changed[0, 12] = changed[0, 12] * 5;
+        Tensor before = model.forward(spectrum), after = model.forward(changed);
+        // Frames up to 10 never see frame 12; frame 11 sees it as its look-ahead.
+        Assert.True(before.narrow(1, 0, 11).allclose(after.narrow(1, 0, 11)));
+        Assert.False(before.narrow(1, 11, 1).allclose(after.narrow(1, 11, 1)));
+    }
+
+    [Theory]
+    [InlineData(1.0f, 0)]
+    [InlineData(0.5f, 0)]
+    [InlineData(1.0f, 1)]
+    [InlineData(0.7f, 2)]
+    public void Restorer_matches_the_torch_pipeline(float strength, int lookAhead)
+    {
+        using var model = SmallModel(lookAhead: lookAhead);
         using var restorer = Restorer.Load(RestorationTask.CreateGraph(model, TrainingKind.Denoise).ToBytes(), "random-denoiser");
         Assert.Equal(RuntimeKind.Denoise, restorer.Kind);
-        Assert.Equal(160, restorer.DelaySamples);
-        Assert.Equal(20, restorer.AlgorithmicLatency.TotalMilliseconds, 6);
+        Assert.Equal(lookAhead, restorer.LookAheadFrames);
+        Assert.Equal(160 + 160 * lookAhead, restorer.DelaySamples);
+        Assert.Equal(20 + 10 * lookAhead, restorer.AlgorithmicLatency.TotalMilliseconds, 6);
         float[] x = TestSignal(20_811, seed: 3);
 
         float[] expected = TorchPipeline(model, x, strength, clipLevel: null);
@@ -107,10 +160,12 @@ public class RestorationParityTests
         }
     }
 
-    [Fact]
-    public void Streaming_in_any_block_sizes_equals_offline_processing()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void Streaming_in_any_block_sizes_equals_offline_processing(int lookAhead)
     {
-        using var model = SmallModel();
+        using var model = SmallModel(lookAhead: lookAhead);
         using var restorer = Restorer.Load(RestorationTask.CreateGraph(model, TrainingKind.Denoise).ToBytes(), "random-denoiser");
         float[] x = TestSignal(12_345, seed: 6);
         float[] offline = restorer.Process(x);
@@ -131,20 +186,24 @@ public class RestorationParityTests
         AssertClose(offline, streamed.Skip(restorer.DelaySamples).ToArray(), 1e-6);
     }
 
-    /// <summary>torch.stft (zero-padded centring, which frames exactly as the primed causal stream) → model → istft.</summary>
+    /// <summary>
+    /// torch.stft (zero-padded centring, which frames exactly as the primed causal stream) → model → istft. The signal
+    /// is padded with n_fft zeros first, as the stream is flushed, so that look-ahead frames see what the stream sees.
+    /// </summary>
     private static float[] TorchPipeline(SpectralMaskDenoiser model, float[] x, float strength, float? clipLevel)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var c = model.Config;
         Tensor window = hann_window(c.NFft).sqrt();
-        Tensor signal = tensor(x).reshape(1, x.Length);
+        Tensor signal = tensor(x.Concat(new float[c.NFft]).ToArray()).reshape(1, x.Length + c.NFft);
         Tensor spectrum = view_as_real(stft(signal, c.NFft, c.HopLength, c.NFft, window, center: true, pad_mode: PaddingModes.Constant, return_complex: true)).transpose(1, 2);
         Tensor mask = model.forward(spectrum);
         Tensor ones = stack([ones_like(mask.select(-1, 0)), zeros_like(mask.select(-1, 1))], -1);
         mask = ones + strength * (mask - ones);
         Tensor enhanced = SpectralMaskDenoiser.ApplyMask(mask, spectrum).transpose(1, 2).contiguous();
-        Tensor y = istft(view_as_complex(enhanced), c.NFft, c.HopLength, c.NFft, window, center: true, length: x.Length);
+        Tensor y = istft(view_as_complex(enhanced), c.NFft, c.HopLength, c.NFft, window, center: true, length: x.Length + c.NFft).narrow(1, 0, x.Length);
+        signal = signal.narrow(1, 0, x.Length);
         if (clipLevel is float level)
             y = ClipConsistency.Project(y, signal, tensor(new[] { level }).reshape(1, 1));
         return OnnxExporter.ToArray(y);
