@@ -49,7 +49,7 @@ public sealed class EmbeddingSampleTests : IDisposable
         string keyword = Path.Combine(root, "models", "samples", "kws", "seven_en-gb-x-rp_Andy.wav");
         string printed = Dotnet(app, Path.Combine(app, "OnnxAudio.Embedding.dll"), noisy, keyword, output);
 
-        Assert.Matches(@"denoised \d+\.\d\d s on Cpu, latency 20 ms", printed);
+        Assert.Matches(@"denoised \d+\.\d\d s on Cpu, latency \d+ ms", printed);
         Assert.Matches(@"keyword: seven \(0\.\d+\); 4/4 threads agree", printed);
         double kbps = double.Parse(Regex.Match(printed, @"= (\d+\.\d+) kbit/s").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(kbps, 3.0, 3.5);

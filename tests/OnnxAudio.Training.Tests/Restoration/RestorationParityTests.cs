@@ -50,54 +50,41 @@ public class RestorationParityTests
         Assert.InRange(model.ParameterCount, 100_000, 700_000);
     }
 
-    [Fact]
-    public void Graph_matches_torch_whole_and_in_chunks_with_carried_state()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void Graph_matches_torch_whole_and_in_chunks_with_carried_state_and_cache(int lookAhead)
     {
-        using var model = SmallModel();
+        using var model = SmallModel(lookAhead: lookAhead);
         using var session = OnnxParity.Session(RestorationTask.CreateGraph(model, TrainingKind.Denoise));
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         int bins = model.Config.Bins;
         Tensor spectrum = randn(2, 37, bins, 2) * 3;
         Tensor state0 = randn(2, 2, 24) * 0.5;
-        var (mask, state) = model.Mask(spectrum, state0);
-
-        float[][] whole = OnnxParity.Run(session, ("spectrum", OnnxExporter.ToArray(spectrum), [2, 37, bins, 2]), ("state", OnnxExporter.ToArray(state0), [2, 2, 24]));
-        AssertClose(OnnxExporter.ToArray(mask), whole[0]);
-        AssertClose(OnnxExporter.ToArray(state), whole[1]);
-
-        // Frames 0–9, then 10–36 from the state the first call returned.
-        Tensor first = spectrum.narrow(1, 0, 10).contiguous(), second = spectrum.narrow(1, 10, 27).contiguous();
-        float[][] a = OnnxParity.Run(session, ("spectrum", OnnxExporter.ToArray(first), [2, 10, bins, 2]), ("state", OnnxExporter.ToArray(state0), [2, 2, 24]));
-        float[][] b = OnnxParity.Run(session, ("spectrum", OnnxExporter.ToArray(second), [2, 27, bins, 2]), ("state", a[1], [2, 2, 24]));
-        AssertClose(OnnxExporter.ToArray(mask.narrow(1, 10, 27).contiguous()), b[0]);
-        AssertClose(OnnxExporter.ToArray(state), b[1]);
-    }
-
-    [Fact]
-    public void Look_ahead_graph_matches_torch_whole_and_in_chunks_with_carried_state_and_cache()
-    {
-        using var model = SmallModel(lookAhead: 1);
-        using var session = OnnxParity.Session(RestorationTask.CreateGraph(model, TrainingKind.Denoise));
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        int bins = model.Config.Bins;
-        Tensor spectrum = randn(2, 37, bins, 2) * 3;
-        Tensor state0 = randn(2, 2, 24) * 0.5;
-        Tensor cache0 = randn(2, 1, bins, 2);
+        Tensor? cache0 = lookAhead > 0 ? randn(2, lookAhead, bins, 2) : null;
         var (mask, state) = model.Mask(spectrum, state0, cache0);
 
-        float[][] whole = OnnxParity.Run(session, ("spectrum", OnnxExporter.ToArray(spectrum), [2, 37, bins, 2]),
-            ("state", OnnxExporter.ToArray(state0), [2, 2, 24]), ("spectrum_cache", OnnxExporter.ToArray(cache0), [2, 1, bins, 2]));
+        // One call's inputs: the spectrum, the state and (with look-ahead) the cache of the frames before it.
+        float[][] Call(Tensor frames, float[] stateIn, Tensor? cache)
+        {
+            var inputs = new List<(string, float[], long[])>
+            {
+                ("spectrum", OnnxExporter.ToArray(frames), frames.shape), ("state", stateIn, [2, 2, 24]),
+            };
+            if (cache is not null)
+                inputs.Add(("spectrum_cache", OnnxExporter.ToArray(cache), cache.shape));
+            return OnnxParity.Run(session, [.. inputs]);
+        }
+
+        float[][] whole = Call(spectrum, OnnxExporter.ToArray(state0), cache0);
         AssertClose(OnnxExporter.ToArray(mask), whole[0]);
         AssertClose(OnnxExporter.ToArray(state), whole[1]);
 
-        // Frames 0–9, then 10–36 with the state the first call returned and its last frame as the cache.
+        // Frames 0–9, then 10–36 from the state the first call returned and (look-ahead) its last frames as the cache.
         Tensor first = spectrum.narrow(1, 0, 10).contiguous(), second = spectrum.narrow(1, 10, 27).contiguous();
-        float[][] a = OnnxParity.Run(session, ("spectrum", OnnxExporter.ToArray(first), [2, 10, bins, 2]),
-            ("state", OnnxExporter.ToArray(state0), [2, 2, 24]), ("spectrum_cache", OnnxExporter.ToArray(cache0), [2, 1, bins, 2]));
-        float[][] b = OnnxParity.Run(session, ("spectrum", OnnxExporter.ToArray(second), [2, 27, bins, 2]),
-            ("state", a[1], [2, 2, 24]), ("spectrum_cache", OnnxExporter.ToArray(spectrum.narrow(1, 9, 1).contiguous()), [2, 1, bins, 2]));
+        float[][] a = Call(first, OnnxExporter.ToArray(state0), cache0);
+        float[][] b = Call(second, a[1], lookAhead > 0 ? spectrum.narrow(1, 10 - lookAhead, lookAhead).contiguous() : null);
         AssertClose(OnnxExporter.ToArray(mask.narrow(1, 10, 27).contiguous()), b[0]);
         AssertClose(OnnxExporter.ToArray(state), b[1]);
     }
