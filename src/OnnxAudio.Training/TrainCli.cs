@@ -110,12 +110,34 @@ internal static class TrainCli
             return 0;
         });
 
+        var from = new Option<string>("--from") { Description = "The run whose model the weight files belong to", Required = true };
+        var weightFiles = new Option<string[]>("--weights") { Description = "Weight files to average (model.bin of checkpoints kept along the run)", Required = true, AllowMultipleArgumentsPerToken = true };
+        var average = new Command("average", "Average several checkpoints' weights of a run into a new run folder (to evaluate and export)") { outDir, from, weightFiles };
+        average.SetAction(parse =>
+        {
+            string source = parse.GetValue(from)!, target = parse.GetValue(outDir)!;
+            if (Path.GetFullPath(source) == Path.GetFullPath(target))
+                throw new OnnxAudioException($"{target}: write the average into a new folder, not into the run it comes from");
+            if (File.Exists(Path.Combine(target, RunSettings.FileName)))
+                throw new OnnxAudioException($"{target}: already a run folder; write the average into a new one");
+            string[] files = parse.GetValue(weightFiles)!.Select(Path.GetFullPath).ToArray();
+            RunSettings settings = RunSettings.Load(source);
+            using (ITrainingRun run = TaskCatalog.Create(settings.Task, WithFolder(settings.Options, source, null)))
+                run.AverageInto(files, Path.Combine(target, "checkpoint"));
+            settings.Changes.Add($"averaged: onnxaudio-train {string.Join(' ', args)}");
+            settings.Options = settings.Options with { OutputDirectory = target };
+            settings.Save(target);
+            stdout.WriteLine($"{target}: mean of {files.Length} weight files of {source}");
+            return 0;
+        });
+
         root.Subcommands.Add(DataCommand.Create(stdout));
         root.Subcommands.Add(environment);
         root.Subcommands.Add(train);
         root.Subcommands.Add(resume);
         root.Subcommands.Add(evaluate);
         root.Subcommands.Add(export);
+        root.Subcommands.Add(average);
 
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -76,9 +76,64 @@ public static class Checkpoint
         return model.state_dict().Keys.Where(k => !loaded.GetValueOrDefault(k)).ToList();
     }
 
+    /// <summary>
+    /// Sets <paramref name="model"/>'s weights to the mean of several saved weight files of the same architecture (e.g.
+    /// the last checkpoints of a run: averaging along the end of a run usually generalises a little better than any one
+    /// of them — Izmailov et al. 2018, "Averaging Weights Leads to Wider Optima").
+    /// </summary>
+    public static void AverageWeights(torch.nn.Module model, IReadOnlyList<string> weightFiles)
+    {
+        if (weightFiles.Count < 2)
+            throw new OnnxAudioException("averaging needs at least two weight files");
+        var sums = new Dictionary<string, torch.Tensor>();
+        try
+        {
+            using var noGrad = torch.no_grad();
+            foreach (string file in weightFiles)
+            {
+                if (!File.Exists(file))
+                    throw new OnnxAudioException($"{file}: no such weight file");
+                try
+                {
+                    model.load(file);
+                }
+                catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException)
+                {
+                    throw new OnnxAudioException($"{file}: not weights of this run's model ({e.Message})");
+                }
+
+                foreach (var (name, value) in model.state_dict())
+                {
+                    if (sums.TryGetValue(name, out torch.Tensor? sum))
+                        sum.add_(value);
+                    else
+                        sums[name] = value.detach().clone();
+                }
+            }
+
+            foreach (var (name, value) in model.state_dict())
+                value.copy_(sums[name].div_(weightFiles.Count));
+        }
+        finally
+        {
+            foreach (torch.Tensor sum in sums.Values)
+                sum.Dispose();
+        }
+    }
+
+    /// <summary>Writes weights and state only (no optimizer state): a checkpoint to evaluate and export, not to resume.</summary>
+    public static void SaveWeights(string folder, torch.nn.Module model, CheckpointState state)
+    {
+        Directory.CreateDirectory(folder);
+        model.save(Path.Combine(folder, ModelFile));
+        File.WriteAllText(Path.Combine(folder, StateFile), JsonSerializer.Serialize(state, new JsonSerializerOptions { WriteIndented = true }));
+    }
+
     public static CheckpointState Load(string folder, torch.nn.Module model, torch.optim.Optimizer optimizer)
     {
         CheckpointState state = LoadModel(folder, model);
+        if (!File.Exists(Path.Combine(folder, OptimizerFile)))
+            throw new OnnxAudioException($"{folder}: weights only (e.g. averaged), no optimizer state to resume from; export or evaluate it instead");
         ((TorchSharp.Modules.OptimizerHelper)optimizer).load_state_dict(Path.Combine(folder, OptimizerFile));
         return state;
     }

@@ -13,6 +13,9 @@ public interface ITrainingRun : IDisposable
 
     /// <summary>Exports the checkpoint's weights to ONNX; returns the record written into its metadata.</summary>
     TrainingRecord ExportCheckpoint(string onnxPath, string command);
+
+    /// <summary>Writes the mean of several weight files of this run's model, with the checkpoint's state, into <paramref name="checkpointFolder"/>.</summary>
+    void AverageInto(IReadOnlyList<string> weightFiles, string checkpointFolder);
 }
 
 public sealed class TrainingRun<TBatch>(ITrainingTask<TBatch> task, TrainingOptions options) : ITrainingRun
@@ -48,6 +51,13 @@ public sealed class TrainingRun<TBatch>(ITrainingTask<TBatch> task, TrainingOpti
         };
         task.Export(onnxPath, record);
         return record;
+    }
+
+    public void AverageInto(IReadOnlyList<string> weightFiles, string checkpointFolder)
+    {
+        CheckpointState state = Checkpoint.ReadState(CheckpointFolder);
+        Checkpoint.AverageWeights(task.Model, weightFiles);
+        Checkpoint.SaveWeights(checkpointFolder, task.Model, state);
     }
 
     public void Dispose() => task.Dispose();
