@@ -37,8 +37,9 @@ internal static class TrainCli
         var timeLimit = new Option<double?>("--time-limit-minutes") { Description = "Pause with a checkpoint after this long (continue with 'resume')" };
         var loss = new Option<string?>("--loss") { Description = "Loss recipe, where the task offers several (restoration: stft or sisdr; codec: reconstruction or gan)" };
         var noise = new Option<string?>("--noise") { Description = "Denoising: the synthetic noise mixed in, classic (default), extended (adds shaped and modulated noise) or babble (extended, one noise in three babble)" };
+        var keepEvery = new Option<int>("--keep-every") { Description = "Also keep the weights every N steps in kept/step-N.bin (to average later); 0: off" };
         var initFrom = new Option<string?>("--init-from") { Description = "Warm start from another run's (or checkpoint folder's) weights wherever names and shapes match; the optimizer starts afresh" };
-        var train = new Command("train", "Train a model from scratch (or from --init-from) into a run folder") { task, outDir, steps, batch, lr, seed, evalEvery, checkpointEvery, timeLimit, dataDir, arch, loss, noise, initFrom };
+        var train = new Command("train", "Train a model from scratch (or from --init-from) into a run folder") { task, outDir, steps, batch, lr, seed, evalEvery, checkpointEvery, timeLimit, dataDir, arch, loss, noise, initFrom, keepEvery };
         train.SetAction(parse =>
         {
             var options = new TrainingOptions
@@ -48,7 +49,7 @@ internal static class TrainCli
                 WarmupSteps = Math.Min(50, parse.GetValue(steps) / 10), OutputDirectory = parse.GetValue(outDir)!,
                 Data = parse.GetValue(dataDir) is string d ? Path.GetFullPath(d) : null, Architecture = parse.GetValue(arch),
                 Loss = parse.GetValue(loss), Noise = parse.GetValue(noise),
-                InitFrom = parse.GetValue(initFrom) is string i ? Path.GetFullPath(i) : null,
+                InitFrom = parse.GetValue(initFrom) is string i ? Path.GetFullPath(i) : null, KeepEvery = parse.GetValue(keepEvery),
             };
             string command = "onnxaudio-train " + string.Join(' ', args);
             var settings = new RunSettings { Task = parse.GetValue(task)!, Command = command, Options = options };
@@ -61,7 +62,8 @@ internal static class TrainCli
         var moreSteps = new Option<int?>("--steps") { Description = "Raise the run's total steps" };
         var newLoss = new Option<string?>("--loss") { Description = "Switch the loss recipe from here on (restoration: stft or sisdr; codec: reconstruction or gan, which adds a discriminator)" };
         var newNoise = new Option<string?>("--noise") { Description = "Denoising: switch the synthetic noise from here on (classic, extended or babble)" };
-        var resume = new Command("resume", "Continue a run from its last checkpoint") { outDir, moreSteps, timeLimit, newLoss, newNoise };
+        var newKeepEvery = new Option<int?>("--keep-every") { Description = "Keep the weights every N steps from here on (0: off)" };
+        var resume = new Command("resume", "Continue a run from its last checkpoint") { outDir, moreSteps, timeLimit, newLoss, newNoise, newKeepEvery };
         resume.SetAction(parse =>
         {
             RunSettings settings = RunSettings.Load(parse.GetValue(outDir)!);
@@ -70,11 +72,13 @@ internal static class TrainCli
                 options = options with { Loss = l };
             if (parse.GetValue(newNoise) is string n)
                 options = options with { Noise = n };
-            if (options.Steps != settings.Options.Steps || options.Loss != settings.Options.Loss || options.Noise != settings.Options.Noise)
+            if (parse.GetValue(newKeepEvery) is int k)
+                options = options with { KeepEvery = k };
+            if (options.Steps != settings.Options.Steps || options.Loss != settings.Options.Loss || options.Noise != settings.Options.Noise || options.KeepEvery != settings.Options.KeepEvery)
             {
                 int at = Checkpoint.ReadState(Path.Combine(parse.GetValue(outDir)!, "checkpoint")).Step;
                 settings.Changes.Add($"at step {at}: onnxaudio-train {string.Join(' ', args)}");
-                settings.Options = settings.Options with { Steps = options.Steps, Loss = options.Loss, Noise = options.Noise };
+                settings.Options = settings.Options with { Steps = options.Steps, Loss = options.Loss, Noise = options.Noise, KeepEvery = options.KeepEvery };
                 settings.Save(parse.GetValue(outDir)!);
             }
 

@@ -30,6 +30,17 @@ public sealed class Trainer<TBatch>
 
     public string CheckpointFolder => Path.Combine(_options.OutputDirectory, "checkpoint");
 
+    /// <summary>Where <see cref="TrainingOptions.KeepEvery"/> keeps weight files: <c>kept/step-N.bin</c> in the run folder.</summary>
+    public static string KeptWeights(string runFolder, int step) => Path.Combine(runFolder, "kept", $"step-{step}.bin");
+
+    private void KeepWeights(nn.Module model, int step)
+    {
+        string path = KeptWeights(_options.OutputDirectory, step);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        model.save(path + ".tmp");
+        File.Move(path + ".tmp", path, overwrite: true);
+    }
+
     /// <summary>
     /// Trains to <see cref="TrainingOptions.Steps"/>; with <paramref name="resume"/>, continues from the checkpoint. The
     /// run pauses early, with a checkpoint to resume from, at <paramref name="stopAtStep"/> or once
@@ -118,6 +129,9 @@ public sealed class Trainer<TBatch>
                     Checkpoint.Save(CheckpointFolder, model, optimizer, state, _task.SaveTrainingState);
                     log.Flush();
                 }
+
+                if (_options.KeepEvery > 0 && state.Step % _options.KeepEvery == 0)
+                    KeepWeights(model, state.Step);
             }
         }
 

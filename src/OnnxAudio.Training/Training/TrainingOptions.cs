@@ -28,6 +28,9 @@ public sealed record TrainingOptions
     /// <summary>Save a resumable checkpoint every this many steps (and at the end).</summary>
     public int CheckpointEvery { get; init; } = 200;
 
+    /// <summary>Also keep the model weights every this many steps in <c>kept/step-N.bin</c> (for <c>average</c>); 0: off.</summary>
+    public int KeepEvery { get; init; }
+
     public int Seed { get; init; } = 1;
 
     /// <summary>The task's data folder (a corpus or the user's dataset), for tasks that read one.</summary>
@@ -63,7 +66,7 @@ public sealed record TrainingOptions
 
     internal void Validate()
     {
-        if (Steps < 1 || BatchSize < 1 || LearningRate <= 0 || WarmupSteps < 0 || CheckpointEvery < 0 || EvaluateEvery < 0)
+        if (Steps < 1 || BatchSize < 1 || LearningRate <= 0 || WarmupSteps < 0 || CheckpointEvery < 0 || EvaluateEvery < 0 || KeepEvery < 0)
             throw new OnnxAudioException("Training options out of range: steps, batch size and learning rate must be positive.");
     }
 }

@@ -112,6 +112,33 @@ public class ToneClassificationTaskTests : IDisposable
         }
     }
 
+    [Fact]
+    public void Keeps_weights_along_the_run_and_a_new_run_warm_starts_from_them()
+    {
+        TrainingOptions options = Options("kept", 20) with { KeepEvery = 5 };
+        float[] last;
+        using (var task = new ToneClassificationTask(options, 320, 50))
+        {
+            new Trainer<FeatureBatch>(task, options, TextWriter.Null).Run();
+            last = task.Model.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
+        }
+
+        foreach (int step in new[] { 5, 10, 15, 20 })
+            Assert.True(File.Exists(Trainer<FeatureBatch>.KeptWeights(options.OutputDirectory, step)), $"step {step} not kept");
+        using var kept = new ToneClassificationTask(options, 320, 50);
+        kept.Model.load(Trainer<FeatureBatch>.KeptWeights(options.OutputDirectory, 20));
+        Assert.Equal(last, kept.Model.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray());
+
+        // A second run initialised from the first starts from its final weights (same architecture: every weight fits).
+        TrainingOptions warm = Options("warm", 1) with { InitFrom = options.OutputDirectory, LearningRate = 1e-12 };
+        var log = new StringWriter();
+        using var task2 = new ToneClassificationTask(warm, 320, 50);
+        new Trainer<FeatureBatch>(task2, warm, log).Run();
+        Assert.Contains("(every weight)", log.ToString());
+        float[] started = task2.Model.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
+        Assert.True(last.Zip(started, (a, b) => Math.Abs(a - b)).Max() < 1e-6);
+    }
+
     private double[] LossColumn(string run) =>
         File.ReadLines(Path.Combine(_folder, run, "train-log.csv")).Skip(1).Select(l => double.Parse(l.Split(',')[1], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
 }
