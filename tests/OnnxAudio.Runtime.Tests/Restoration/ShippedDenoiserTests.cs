@@ -18,6 +18,10 @@ public class ShippedDenoiserTests
         Assert.Equal(RestorationKind.Denoise, restorer.Kind);
         Assert.Equal(16000, restorer.SampleRate);
         Assert.True(restorer.AlgorithmicLatency.TotalMilliseconds <= 32, $"latency {restorer.AlgorithmicLatency.TotalMilliseconds} ms");
+        // One frame of look-ahead: the 320-sample window plus one 160-sample hop at 16 kHz.
+        Assert.Equal(1, restorer.LookAheadFrames);
+        Assert.Equal(30, restorer.AlgorithmicLatency.TotalMilliseconds, 6);
+        Assert.Equal(320, restorer.DelaySamples);
         Assert.False(restorer.ClipConsistency);
     }
 
