@@ -22,6 +22,7 @@ internal static class EvalCommand
         eval.Subcommands.Add(Pairs(context));
         eval.Subcommands.Add(ManifestPairs(context));
         eval.Subcommands.Add(Classify(context));
+        eval.Subcommands.Add(EvalQualityCommand.Create(context));
         return eval;
     }
 
@@ -164,7 +165,7 @@ internal static class EvalCommand
                 o.WriteLine(string.Create(Inv, $"{c.Label,-14} {c.Support,8} {c.Precision,10:0.000} {c.Recall,8:0.000} {c.F1,8:0.000}"));
             if (parse.GetValue(json) is string path)
             {
-                WriteJson(path, w =>
+                JsonReport.Write(path, w =>
                 {
                     w.WriteNumber("files", report.Total);
                     w.WriteNumber("accuracy", report.Accuracy);
@@ -289,7 +290,7 @@ internal static class EvalCommand
 
         if (options.Json is string path)
         {
-            WriteJson(path, w =>
+            JsonReport.Write(path, w =>
             {
                 w.WriteNumber("pairs", scored.Count);
                 foreach (var (name, key, groups) in new[] { ("by_snr", "snr_db", bySnr), ("by_noise", "noise", byNoise) })
@@ -433,19 +434,5 @@ internal static class EvalCommand
             if (File.Exists(partner))
                 yield return (file, partner);
         }
-    }
-
-    private static void WriteJson(string path, Action<Utf8JsonWriter> body)
-    {
-        string temp = path + ".tmp";
-        using (var stream = File.Create(temp))
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-        {
-            w.WriteStartObject();
-            body(w);
-            w.WriteEndObject();
-        }
-
-        File.Move(temp, path, overwrite: true);
     }
 }
