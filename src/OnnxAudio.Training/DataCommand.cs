@@ -11,7 +11,7 @@ internal static class DataCommand
 {
     public static Command Create(TextWriter stdout)
     {
-        var data = new Command("data", "Generate training corpora from espeak-ng speech and synthetic or user noise");
+        var data = new Command("data", "Generate corpora from synthesized and recorded speech (espeak-ng, flite, Festival, Tux Paint, Hedgewars) and noise");
         foreach (var (name, description) in new[]
                  {
                      ("kws", "Keyword spotting: 1 s clips per word (Speech Commands layout) with validation/testing lists"),
@@ -30,10 +30,35 @@ internal static class DataCommand
             var snrLevels = new Option<double[]>("--snr-levels") { Description = "denoise: draw SNRs from these levels (e.g. 0 5 10) instead of [min, max]", AllowMultipleArgumentsPerToken = true };
             var splits = new Option<string[]>("--splits") { Description = "Generate only these splits (train, validation, test)", AllowMultipleArgumentsPerToken = true };
             var damage = new Option<double>("--damage-probability") { Description = "denoise: probability of each extra damage (gain, clipping, band limit, reverb)", DefaultValueFactory = _ => 0.15 };
-            var command = new Command(name, description) { outDir, seed, maxVoices, repetitions, sentences, noiseFolder, snrMin, snrMax, snrLevels, splits, damage };
+            var speech = new Option<string>("--speech")
+            {
+                Description = "Speech sources with optional weights: espeak, flite, festival (synthesizers), tuxpaint, hedgewars (recordings of people), e.g. espeak,festival:2,tuxpaint",
+                DefaultValueFactory = _ => "espeak",
+            };
+            var heldOut = new Option<string[]>("--held-out")
+            {
+                Description = "Sources whose every voice is test only (the unseen-synthesizer set); 'none' for no such source",
+                AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => SpeechSet.DefaultHeldOut,
+            };
+            var level = new Option<double[]>("--peak-level")
+            {
+                Description = "Speech peak level range in dBFS, two numbers (e.g. -40 -1); without it the earlier fixed levels are kept",
+                AllowMultipleArgumentsPerToken = true,
+            };
+            var cache = new Option<string?>("--recordings-cache") { Description = "Folder for cleaned 16 kHz copies of recorded clips (default: ~/.cache/onnxaudio/recordings)" };
+            var perRecorded = new Option<int>("--per-recorded-speaker") { Description = "Items per recorded speaker: kws unknown clips, denoise/codec utterances", DefaultValueFactory = _ => 0 };
+            var command = new Command(name, description) { outDir, seed, maxVoices, repetitions, sentences, noiseFolder, snrMin, snrMax, snrLevels, splits, damage, speech, heldOut, level, cache, perRecorded };
             string kind = name;
             command.SetAction((parse, cancellationToken) =>
             {
+                double[] peak = parse.GetValue(level) ?? [];
+                if (peak.Length is not (0 or 2) || (peak.Length == 2 && !(peak[0] < peak[1] && peak[1] <= 0 && peak[0] >= -60)))
+                    throw new OnnxAudioException("--peak-level takes two levels in dBFS, low then high, between -60 and 0 (e.g. -40 -1)");
+                var sourceSpec = SpeechSet.ParseSpec(parse.GetValue(speech)!);
+                string[] held = parse.GetValue(heldOut) is { Length: > 0 } h && !h.Contains("none") ? h : [];
+                string cacheFolder = parse.GetValue(cache) ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "onnxaudio", "recordings");
+                var (set, recorded) = OpenSources(stdout, sourceSpec, held, parse.GetValue(seed), parse.GetValue(maxVoices), cacheFolder, cancellationToken);
+                int perRecordedSpeaker = parse.GetValue(perRecorded);
                 var options = new CorpusOptions
                 {
                     OutputDirectory = parse.GetValue(outDir)!, Seed = parse.GetValue(seed), MaxVoices = parse.GetValue(maxVoices),
@@ -42,11 +67,13 @@ internal static class DataCommand
                     SnrLevels = parse.GetValue(snrLevels) is { Length: > 0 } levels ? levels : null,
                     Splits = parse.GetValue(splits) is { Length: > 0 } names ? names.Select(ParseSplit).ToArray() : null,
                     DegradationProbability = Math.Clamp(parse.GetValue(damage), 0, 1),
+                    PeakLevelDbfs = peak.Length == 2 ? (peak[0], peak[1]) : null,
+                    RecordedSummaries = recorded,
+                    UnknownPerRecordedSpeaker = perRecordedSpeaker > 0 ? perRecordedSpeaker : 60,
+                    RecordedPerSpeaker = perRecordedSpeaker > 0 ? perRecordedSpeaker : 100,
                 };
-                var espeak = EspeakSynthesizer.Find();
-                stdout.WriteLine("Finding distinct espeak-ng voices…");
-                var generator = new CorpusGenerator(espeak, options);
-                stdout.WriteLine($"{generator.Voices.Count} voices: " + string.Join(", ",
+                var generator = new CorpusGenerator(set, options);
+                stdout.WriteLine($"{generator.Voices.Count} speakers: " + string.Join(", ",
                     Enum.GetValues<Split>().Select(s => $"{generator.Voices.Count(v => generator.SplitOf(v) == s)} {CorpusGenerator.Name(s)}")));
                 IReadOnlyList<ManifestEntry> entries = WithProgress(stdout, kind, progress => kind switch
                 {
@@ -64,6 +91,47 @@ internal static class DataCommand
 
         data.Subcommands.Add(Declip(stdout));
         return data;
+    }
+
+    /// <summary>Finds each named source (espeak-ng voices deduplicated by sound; recordings decoded and cleaned).</summary>
+    private static (SpeechSet Set, IReadOnlyList<RecordedSpeechSummary> Recorded) OpenSources(TextWriter stdout,
+        IReadOnlyList<(string Name, double Weight)> spec, string[] heldOut, int seed, int? maxVoices, string cacheFolder, CancellationToken cancellationToken)
+    {
+        var sources = new List<(ISpeechSource, double)>();
+        var summaries = new List<RecordedSpeechSummary>();
+        foreach (var (name, weight) in spec)
+        {
+            ISpeechSource source;
+            switch (name)
+            {
+                case EspeakSynthesizer.SourceName:
+                    var espeak = EspeakSynthesizer.Find();
+                    stdout.WriteLine("Finding distinct espeak-ng voices…");
+                    source = espeak.WithVoices(VoiceCatalog.Build(espeak, maxVoices).Voices);
+                    break;
+                case FliteSynthesizer.SourceName:
+                    source = FliteSynthesizer.Find();
+                    break;
+                case FestivalSynthesizer.SourceName:
+                    source = FestivalSynthesizer.Find();
+                    break;
+                default:
+                    var recorded = name == RecordedSpeech.Tuxpaint ? RecordedSpeech.FindTuxpaint() : RecordedSpeech.FindHedgewars();
+                    stdout.WriteLine($"Cleaning {recorded.FileCount} {name} recordings (cached in {cacheFolder})…");
+                    RecordedSpeechSummary summary = recorded.Prepare(cacheFolder, Environment.ProcessorCount, cancellationToken: cancellationToken);
+                    stdout.WriteLine($"{name}: kept {summary.Kept} of {summary.Files} clips; removed " +
+                        string.Join(", ", summary.RejectedByRule.Select(r => $"{r.Value} {r.Key}")) +
+                        (summary.DroppedSpeakers.Count > 0 ? $"; speakers with too few clips: {string.Join(", ", summary.DroppedSpeakers)}" : ""));
+                    summaries.Add(summary);
+                    source = recorded;
+                    break;
+            }
+
+            stdout.WriteLine($"{name}: {source.Speakers.Count} speakers" + (heldOut.Contains(name) ? " (held out: test only)" : ""));
+            sources.Add((source, weight));
+        }
+
+        return (new SpeechSet(sources, seed, heldOut), summaries);
     }
 
     /// <summary>

@@ -25,61 +25,79 @@ public sealed class CorpusGenerator
     public const int SampleRate = 16000;
     public const int ClipSamples = 16000;
 
-    private static readonly string[] Vocabulary =
-        ("the a one my your this that every some our their small large old new green blue red quiet loud early late " +
-         "cat dog bird house river garden window table paper music doctor teacher city morning evening water light " +
-         "road train letter story song child friend market winter summer forest mountain kitchen bottle picture " +
-         "opens closes finds takes leaves brings reads writes sings hears sees likes wants needs moves keeps turns " +
-         "quickly slowly always never often today tomorrow again here there near across under over before after").Split(' ');
-
-    private readonly EspeakSynthesizer _espeak;
     private readonly CorpusOptions _options;
-    private readonly IReadOnlyList<string> _voices;
-    private readonly IReadOnlyDictionary<string, Split> _splits;
+    private readonly SpeechSet _speech;
+    private readonly IReadOnlyList<Speaker> _speakers;
 
+    /// <summary>A generator on espeak-ng voices only: <see cref="CorpusOptions.Voices"/>, or the distinct-voice catalog.</summary>
     public CorpusGenerator(EspeakSynthesizer espeak, CorpusOptions options)
+        : this(new SpeechSet([(espeak.WithVoices(options.Voices ?? VoiceCatalog.Build(espeak, options.MaxVoices).Voices), 1.0)], options.Seed), options)
     {
-        _espeak = espeak;
+    }
+
+    public CorpusGenerator(SpeechSet speech, CorpusOptions options)
+    {
         _options = options;
-        _voices = options.Voices ?? VoiceCatalog.Build(espeak, options.MaxVoices).Voices;
-        _splits = VoiceCatalog.Of(_voices).AssignSplits(options.Seed);
+        _speech = speech;
+        _speakers = speech.Speakers;
     }
 
-    public IReadOnlyList<string> Voices => _voices;
+    public IReadOnlyList<Speaker> Voices => _speakers;
 
-    public Split SplitOf(string voice) => _splits[voice];
+    public SpeechSet Speech => _speech;
 
-    /// <summary>A sentence of 5–11 words, a function of <paramref name="random"/> only.</summary>
-    public static string Sentence(Random random)
-    {
-        int words = 5 + random.Next(7);
-        return string.Join(' ', Enumerable.Range(0, words).Select(_ => Vocabulary[random.Next(Vocabulary.Length)]));
-    }
+    public Split SplitOf(Speaker speaker) => _speech.SplitOf(speaker);
+
+    /// <summary>An English sentence of 5–11 words, a function of <paramref name="random"/> only.</summary>
+    public static string Sentence(Random random) => SentenceText.Sentence(random);
 
     /// <summary>
-    /// Keyword spotting: 1 s clips in one folder per word (keywords and "unknown" words) plus <c>_silence_</c> noise
-    /// clips, with Speech Commands' validation_list.txt and testing_list.txt naming the held-out voices' files.
+    /// Keyword spotting: 1 s clips in one folder per word plus <c>_silence_</c> noise clips, with Speech Commands'
+    /// validation_list.txt and testing_list.txt naming the held-out speakers' files. English synthesizer voices say the
+    /// keywords and English "unknown" words; other-language voices say words of their language, and recorded speakers
+    /// give cleaned clips of theirs, both into <c>_unknown_</c>.
     /// </summary>
     public IReadOnlyList<ManifestEntry> GenerateKeywordSpotting(IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
-        var jobs = new List<(string Voice, string Word, int Index)>();
-        foreach (string voice in SelectedVoices())
+        var jobs = new List<(Speaker Speaker, string Word, int Index, string? Clip)>();
+        foreach (Speaker speaker in SelectedSpeakers())
         {
-            var pick = new Random(StableHash.Combine(voice, _options.Seed, 1));
-            foreach (string word in Keywords)
-                for (int r = 0; r < _options.RepetitionsPerWord; r++)
-                    jobs.Add((voice, word, r));
-            for (int u = 0; u < _options.UnknownPerVoice; u++)
-                jobs.Add((voice, UnknownWords[pick.Next(UnknownWords.Length)], 1000 + u));
-            for (int s = 0; s < _options.SilencePerVoice; s++)
-                jobs.Add((voice, SilenceLabel, 2000 + s));
+            double weight = _speech.WeightOf(speaker);
+            var pick = new Random(StableHash.Combine(Key(speaker), _options.Seed, 1));
+            if (_speech.SourceOf(speaker) is RecordedSpeech recorded)
+            {
+                string[] clips = recorded.ClipsOf(speaker).ToArray();
+                pick.Shuffle(clips);
+                int n = Math.Min(clips.Length, Scaled(_options.UnknownPerRecordedSpeaker, weight));
+                for (int u = 0; u < n; u++)
+                    jobs.Add((speaker, UnknownFolder, 3000 + u, clips[u]));
+            }
+            else if (speaker.Language == "en")
+            {
+                foreach (string word in Keywords)
+                    for (int r = 0; r < Scaled(_options.RepetitionsPerWord, weight); r++)
+                        jobs.Add((speaker, word, r, null));
+                for (int u = 0; u < Scaled(_options.UnknownPerVoice, weight); u++)
+                    jobs.Add((speaker, UnknownWords[pick.Next(UnknownWords.Length)], 1000 + u, null));
+            }
+            else
+            {
+                for (int u = 0; u < Scaled(_options.UnknownPerVoice, weight); u++)
+                    jobs.Add((speaker, UnknownFolder, 1000 + u, null));
+            }
+
+            if (_speech.SourceOf(speaker) is ISpeechSynthesizer)
+                for (int s = 0; s < Scaled(_options.SilencePerVoice, weight); s++)
+                    jobs.Add((speaker, SilenceLabel, 2000 + s, null));
         }
 
         var entries = Run(jobs, job =>
         {
-            var random = new Random(StableHash.Combine($"{job.Voice}|{job.Word}", _options.Seed, job.Index));
-            string file = $"{job.Word}/{Tag(job.Voice)}_{job.Index:D4}.wav";
-            var entry = new ManifestEntry { Path = file, Split = Name(_splits[job.Voice]), Label = job.Word, Voice = job.Voice, DurationSeconds = 1.0 };
+            var random = new Random(StableHash.Combine($"{Key(job.Speaker)}|{job.Word}", _options.Seed, job.Index));
+            string file = $"{job.Word}/{job.Speaker.Tag}_{job.Index:D4}.wav";
+            var entry = Entry(file, job.Speaker);
+            entry.Label = job.Word;
+            entry.DurationSeconds = 1.0;
             float[] clip;
             if (job.Word == SilenceLabel)
             {
@@ -87,16 +105,25 @@ public sealed class CorpusGenerator
                 clip = NoiseGenerator.Generate(type, ClipSamples, random);
                 Normalize(clip, 0.01 + 0.2 * random.NextDouble());
                 entry.NoiseType = type.ToString().ToLowerInvariant();
+                entry.Text = null;
+            }
+            else if (job.Clip is not null)
+            {
+                clip = PlaceInClip(AudioFile.ReadMono(job.Clip, SampleRate), random);
+                entry.NoiseSource = null;
             }
             else
             {
                 int wpm = 110 + random.Next(110), pitch = 20 + random.Next(60);
-                clip = PlaceInClip(TrimSilence(_espeak.Speak(job.Word, job.Voice, wpm, pitch)), random);
-                entry.Text = job.Word;
+                string text = job.Word == UnknownFolder ? SentenceText.Word(random, job.Speaker.Language) : job.Word;
+                clip = PlaceInClip(TrimSilence(Synthesizer(job.Speaker).Speak(text, job.Speaker, wpm, pitch)), random);
+                entry.Text = text;
                 entry.WordsPerMinute = wpm;
                 entry.Pitch = pitch;
             }
 
+            if (job.Word != SilenceLabel)
+                Normalize(clip, PeakLevel(random, 0.3, 0.9));
             Write(file, clip);
             return entry;
         }, progress, cancellationToken);
@@ -104,12 +131,12 @@ public sealed class CorpusGenerator
         string root = _options.OutputDirectory;
         File.WriteAllLines(Path.Combine(root, "validation_list.txt"), entries.Where(e => e.Split == "validation").Select(e => e.Path).Order(StringComparer.Ordinal));
         File.WriteAllLines(Path.Combine(root, "testing_list.txt"), entries.Where(e => e.Split == "test").Select(e => e.Path).Order(StringComparer.Ordinal));
-        Manifest.Write(root, entries);
+        Finish(entries);
         return entries;
     }
 
     /// <summary>
-    /// Denoising: for every sentence a clean file and a noisy one at a random SNR, with optional gain, clipping, band
+    /// Denoising: for every utterance a clean file and a noisy one at a random SNR, with optional gain, clipping, band
     /// limiting and reverberation, as {split}/clean/ID.wav and {split}/noisy/ID.wav (the VoiceBank-DEMAND pairing).
     /// </summary>
     public IReadOnlyList<ManifestEntry> GenerateDenoising(IProgress<int>? progress = null, CancellationToken cancellationToken = default)
@@ -118,22 +145,21 @@ public sealed class CorpusGenerator
         var types = new List<NoiseType> { NoiseType.White, NoiseType.Pink, NoiseType.Brown, NoiseType.Hum, NoiseType.Crackle, NoiseType.Babble };
         if (userNoise.Length > 0)
             types.Add(NoiseType.File);
-        var jobs = SelectedVoices().SelectMany(v => Enumerable.Range(0, _options.SentencesPerVoice).Select(i => (Voice: v, Index: i))).ToList();
 
-        var entries = Run(jobs, job =>
+        var entries = Run(UtteranceJobs(), job =>
         {
-            var random = new Random(StableHash.Combine($"denoise|{job.Voice}", _options.Seed, job.Index));
-            Split split = _splits[job.Voice];
-            string text = Sentence(random);
-            int wpm = 130 + random.Next(70), pitch = 25 + random.Next(50);
-            float[] clean = _espeak.Speak(text, job.Voice, wpm, pitch);
-            Normalize(clean, Math.Pow(10, (-25 + 10 * random.NextDouble()) / 20), rms: true);
+            var random = new Random(StableHash.Combine($"denoise|{Key(job.Speaker)}", _options.Seed, job.Index));
+            Split split = _speech.SplitOf(job.Speaker);
+            var entry = Entry("", job.Speaker);
+            float[] clean = Utterance(job.Speaker, random, entry);
+            if (_options.PeakLevelDbfs is null)
+                Normalize(clean, Math.Pow(10, (-25 + 10 * random.NextDouble()) / 20), rms: true);
 
             NoiseType type = types[random.Next(types.Count)];
             string? source = null;
             float[] noise = type switch
             {
-                NoiseType.Babble => Babble(job.Voice, split, clean.Length, random),
+                NoiseType.Babble => Babble(job.Speaker, split, clean.Length, random),
                 NoiseType.File => UserNoise(userNoise, split, clean.Length, random, out source),
                 _ => NoiseGenerator.Generate(type, clean.Length, random),
             };
@@ -144,52 +170,99 @@ public sealed class CorpusGenerator
             float[] noisy = NoiseMixing.MixAtSnr(clean, noise, snr);
             var applied = new List<string>();
             ApplyOptionalDegradations(ref noisy, random, applied);
-            // Keep the pair inside full scale with one common gain (unless clipping was the point).
+            // One common gain for the pair: the chosen peak level, or (by default) just inside full scale.
             float peak = Math.Max(MaxAbs(clean), MaxAbs(noisy));
-            if (peak > 0.99f)
+            double target = _options.PeakLevelDbfs is null ? Math.Min(peak, 0.99) : PeakLevel(random, 0, 0);
+            if (peak > 0 && target != peak)
             {
-                Degradations.Gain(clean, 20 * Math.Log10(0.99 / peak));
-                Degradations.Gain(noisy, 20 * Math.Log10(0.99 / peak));
+                Degradations.Gain(clean, 20 * Math.Log10(target / peak));
+                Degradations.Gain(noisy, 20 * Math.Log10(target / peak));
             }
 
-            string id = $"{Tag(job.Voice)}_{job.Index:D4}";
+            string id = $"{job.Speaker.Tag}_{job.Index:D4}";
             string splitName = Name(split);
             Write($"{splitName}/clean/{id}.wav", clean);
             Write($"{splitName}/noisy/{id}.wav", noisy);
-            return new ManifestEntry
-            {
-                Path = $"{splitName}/noisy/{id}.wav", CleanPath = $"{splitName}/clean/{id}.wav", Split = splitName, Text = text,
-                Voice = job.Voice, WordsPerMinute = wpm, Pitch = pitch, NoiseType = type.ToString().ToLowerInvariant(),
-                NoiseSource = source, SnrDb = Math.Round(snr, 3), Degradations = applied, DurationSeconds = clean.Length / (double)SampleRate,
-            };
+            entry.Path = $"{splitName}/noisy/{id}.wav";
+            entry.CleanPath = $"{splitName}/clean/{id}.wav";
+            entry.NoiseType = type.ToString().ToLowerInvariant();
+            entry.NoiseSource = source;
+            entry.SnrDb = Math.Round(snr, 3);
+            entry.Degradations = applied;
+            entry.DurationSeconds = clean.Length / (double)SampleRate;
+            return entry;
         }, progress, cancellationToken);
 
-        Manifest.Write(_options.OutputDirectory, entries);
+        Finish(entries);
         return entries;
     }
 
-    /// <summary>Codec training: clean sentences as {split}/ID.wav.</summary>
+    /// <summary>Codec training: clean utterances as {split}/ID.wav.</summary>
     public IReadOnlyList<ManifestEntry> GenerateCodec(IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
-        var jobs = SelectedVoices().SelectMany(v => Enumerable.Range(0, _options.SentencesPerVoice).Select(i => (Voice: v, Index: i))).ToList();
-        var entries = Run(jobs, job =>
+        var entries = Run(UtteranceJobs(), job =>
         {
-            var random = new Random(StableHash.Combine($"codec|{job.Voice}", _options.Seed, job.Index));
-            string text = Sentence(random);
-            int wpm = 130 + random.Next(70), pitch = 25 + random.Next(50);
-            float[] speech = _espeak.Speak(text, job.Voice, wpm, pitch);
-            Normalize(speech, Math.Pow(10, (-26 + 12 * random.NextDouble()) / 20), rms: true);
-            string splitName = Name(_splits[job.Voice]);
-            string file = $"{splitName}/{Tag(job.Voice)}_{job.Index:D4}.wav";
-            Write(file, speech);
-            return new ManifestEntry
-            {
-                Path = file, Split = splitName, Text = text, Voice = job.Voice, WordsPerMinute = wpm, Pitch = pitch,
-                DurationSeconds = speech.Length / (double)SampleRate,
-            };
+            var random = new Random(StableHash.Combine($"codec|{Key(job.Speaker)}", _options.Seed, job.Index));
+            var entry = Entry("", job.Speaker);
+            float[] speech = Utterance(job.Speaker, random, entry);
+            if (_options.PeakLevelDbfs is null)
+                Normalize(speech, Math.Pow(10, (-26 + 12 * random.NextDouble()) / 20), rms: true);
+            else
+                Normalize(speech, PeakLevel(random, 0, 0));
+            string splitName = Name(_speech.SplitOf(job.Speaker));
+            entry.Path = $"{splitName}/{job.Speaker.Tag}_{job.Index:D4}.wav";
+            Write(entry.Path, speech);
+            entry.DurationSeconds = speech.Length / (double)SampleRate;
+            return entry;
         }, progress, cancellationToken);
-        Manifest.Write(_options.OutputDirectory, entries);
+        Finish(entries);
         return entries;
+    }
+
+    /// <summary>Sentences per synthesizer voice, clip groups per recorded speaker, each scaled by its source's weight.</summary>
+    private List<(Speaker Speaker, int Index)> UtteranceJobs() => SelectedSpeakers()
+        .SelectMany(s =>
+        {
+            double weight = _speech.WeightOf(s);
+            int count = _speech.SourceOf(s) is RecordedSpeech recorded
+                ? Math.Min(Scaled(_options.RecordedPerSpeaker, weight), Math.Max(1, recorded.ClipsOf(s).Count / 2))
+                : Scaled(_options.SentencesPerVoice, weight);
+            return Enumerable.Range(0, count).Select(i => (s, i));
+        }).ToList();
+
+    /// <summary>
+    /// One utterance of <paramref name="speaker"/>: a sentence in its language from a synthesizer (speed and pitch drawn
+    /// first, as earlier corpora did), or 1–3 of a recorded speaker's clean clips with 0.1–0.4 s pauses between them.
+    /// </summary>
+    private float[] Utterance(Speaker speaker, Random random, ManifestEntry entry)
+    {
+        if (_speech.SourceOf(speaker) is RecordedSpeech recorded)
+        {
+            IReadOnlyList<string> clips = recorded.ClipsOf(speaker);
+            var parts = new List<float>();
+            var used = new List<string>();
+            int n = 1 + random.Next(3);
+            for (int i = 0; i < n; i++)
+            {
+                string clip = clips[random.Next(clips.Count)];
+                if (i > 0)
+                    parts.AddRange(new float[(int)(SampleRate * (0.1 + 0.3 * random.NextDouble()))]);
+                parts.AddRange(AudioFile.ReadMono(clip, SampleRate));
+                used.Add(RecordedName(clip));
+            }
+
+            entry.Text = null;
+            entry.NoiseSource = null;
+            entry.Clips = used;
+            return parts.ToArray();
+        }
+
+        string text = SentenceText.Sentence(random, speaker.Language);
+        int wpm = 130 + random.Next(70), pitch = 25 + random.Next(50);
+        entry.Text = text;
+        entry.WordsPerMinute = wpm;
+        entry.Pitch = pitch;
+        return Synthesizer(speaker).Speak(text, speaker, wpm, pitch);
     }
 
     private void ApplyOptionalDegradations(ref float[] noisy, Random random, List<string> applied)
@@ -224,21 +297,57 @@ public sealed class CorpusGenerator
         }
     }
 
-    /// <summary>Babble from 3–5 other voices of the same split, so test babble never contains training voices.</summary>
-    private float[] Babble(string speaker, Split split, int length, Random random)
+    /// <summary>Babble from 3–5 other speakers of the same split, so test babble never contains training speakers.</summary>
+    private float[] Babble(Speaker speaker, Split split, int length, Random random)
     {
-        string[] others = _voices.Where(v => v != speaker && _splits[v] == split).ToArray();
+        Speaker[] others = _speakers.Where(v => v != speaker && _speech.SplitOf(v) == split).ToArray();
         if (others.Length == 0)
             others = [speaker];
-        var utterances = Enumerable.Range(0, 3 + random.Next(3))
-            .Select(_ => _espeak.Speak(Sentence(random), others[random.Next(others.Length)], 140 + random.Next(60), 25 + random.Next(50)))
-            .ToList();
+        var utterances = Enumerable.Range(0, 3 + random.Next(3)).Select(_ =>
+        {
+            Speaker other = others[random.Next(others.Length)];
+            return _speech.SourceOf(other) is RecordedSpeech
+                ? Utterance(other, random, new ManifestEntry())
+                : Synthesizer(other).Speak(SentenceText.Sentence(random, other.Language), other, 140 + random.Next(60), 25 + random.Next(50));
+        }).ToList();
         return NoiseGenerator.Babble(utterances, length, random);
     }
 
-    /// <summary>The voices of the splits to generate.</summary>
-    private IEnumerable<string> SelectedVoices() =>
-        _options.Splits is { Count: > 0 } splits ? _voices.Where(v => splits.Contains(_splits[v])) : _voices;
+    /// <summary>The speakers of the splits to generate.</summary>
+    private IEnumerable<Speaker> SelectedSpeakers() =>
+        _options.Splits is { Count: > 0 } splits ? _speakers.Where(v => splits.Contains(_speech.SplitOf(v))) : _speakers;
+
+    private ISpeechSynthesizer Synthesizer(Speaker speaker) => (ISpeechSynthesizer)_speech.SourceOf(speaker);
+
+    /// <summary>The seed key of a speaker: espeak voices keep their bare names, so earlier corpora regenerate unchanged.</summary>
+    private static string Key(Speaker speaker) => speaker.Source == EspeakSynthesizer.SourceName ? speaker.Name : speaker.Id;
+
+    private static int Scaled(int count, double weight) => (int)Math.Round(count * weight);
+
+    /// <summary>A peak level drawn from <see cref="CorpusOptions.PeakLevelDbfs"/>, or uniformly from [low, high] without it.</summary>
+    private double PeakLevel(Random random, double low, double high) => _options.PeakLevelDbfs is (double min, double max)
+        ? Math.Pow(10, (min + (max - min) * random.NextDouble()) / 20)
+        : low + (high - low) * random.NextDouble();
+
+    private ManifestEntry Entry(string path, Speaker speaker) => new()
+    {
+        Path = path, Split = Name(_speech.SplitOf(speaker)), Voice = speaker.Name, Source = speaker.Source, Speaker = speaker.Id,
+        Language = speaker.Language,
+    };
+
+    /// <summary>A recorded clip's cache file named by its original (relative) path.</summary>
+    private static string RecordedName(string cachePath)
+    {
+        string name = Path.GetFileNameWithoutExtension(cachePath);
+        int cut = name.LastIndexOf('.', name.LastIndexOf('.') - 1);
+        return name[..cut].Replace('~', '/');
+    }
+
+    private void Finish(List<ManifestEntry> entries)
+    {
+        Manifest.Write(_options.OutputDirectory, entries);
+        CorpusSummary.Write(_options.OutputDirectory, _speech, entries, _options.RecordedSummaries);
+    }
 
     private string[] UserNoiseFiles()
     {
@@ -296,8 +405,8 @@ public sealed class CorpusGenerator
         AudioFile.WriteMono(path, samples, SampleRate, new WavWriterOptions { Overwrite = true });
     }
 
-    /// <summary>A file-name-safe form of a voice name ("en-us+m3" → "en-us_m3").</summary>
-    public static string Tag(string voice) => voice.Replace('+', '_').Replace('/', '_');
+    /// <summary>The folder of "unknown" clips that are not words of the English list (other languages, recordings).</summary>
+    public const string UnknownFolder = FolderPerLabelDataset.UnknownLabel;
 
     public static string Name(Split split) => split.ToString().ToLowerInvariant();
 
@@ -326,7 +435,7 @@ public sealed class CorpusGenerator
         return first < 0 ? x : x[(first * frame)..Math.Min(x.Length, (last + 1) * frame)];
     }
 
-    /// <summary>Places a word at a random offset in a 1 s clip (the middle second if longer) with a random peak level.</summary>
+    /// <summary>Places a word at a random offset in a 1 s clip (the middle second if longer).</summary>
     private static float[] PlaceInClip(float[] word, Random random)
     {
         var clip = new float[ClipSamples];
@@ -339,7 +448,6 @@ public sealed class CorpusGenerator
             word.CopyTo(clip, random.Next(ClipSamples - word.Length + 1));
         }
 
-        Normalize(clip, 0.3 + 0.6 * random.NextDouble());
         return clip;
     }
 }

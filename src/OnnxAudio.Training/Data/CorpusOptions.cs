@@ -22,6 +22,21 @@ public sealed class CorpusOptions
 
     public int SilencePerVoice { get; init; } = 4;
 
+    /// <summary>Keyword spotting: cleaned clips of each recorded speaker used as "unknown" speech.</summary>
+    public int UnknownPerRecordedSpeaker { get; init; } = 60;
+
+    /// <summary>Denoising and codec corpora: utterances (1–3 joined clips) per recorded speaker, at most half its clips.</summary>
+    public int RecordedPerSpeaker { get; init; } = 100;
+
+    /// <summary>
+    /// Speech peak level in dBFS, drawn uniformly from (min, max) for every item (a denoising pair shares one gain).
+    /// Null keeps the earlier levels: an RMS of −25…−15 dBFS (codec −26…−14), keyword peaks of 0.3–0.9.
+    /// </summary>
+    public (double Min, double Max)? PeakLevelDbfs { get; init; }
+
+    /// <summary>What cleaning kept and left out of each recorded source, for the corpus summary.</summary>
+    public IReadOnlyList<RecordedSpeechSummary> RecordedSummaries { get; init; } = [];
+
     /// <summary>Denoising and codec corpora: sentences per voice.</summary>
     public int SentencesPerVoice { get; init; } = 20;
 

@@ -17,6 +17,17 @@ public sealed class ManifestEntry
 
     [JsonPropertyName("voice")] public string? Voice { get; set; }
 
+    /// <summary>The speech source: espeak, flite, festival, tuxpaint or hedgewars.</summary>
+    [JsonPropertyName("source")] public string? Source { get; set; }
+
+    /// <summary>"source/voice": the unit corpora are split by.</summary>
+    [JsonPropertyName("speaker")] public string? Speaker { get; set; }
+
+    [JsonPropertyName("language")] public string? Language { get; set; }
+
+    /// <summary>For recorded speech: the original clips (relative to the source's folder) joined into this file.</summary>
+    [JsonPropertyName("clips")] public List<string>? Clips { get; set; }
+
     [JsonPropertyName("words_per_minute")] public int? WordsPerMinute { get; set; }
 
     [JsonPropertyName("pitch")] public int? Pitch { get; set; }
