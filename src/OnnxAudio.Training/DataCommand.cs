@@ -46,8 +46,9 @@ internal static class DataCommand
                 AllowMultipleArgumentsPerToken = true,
             };
             var cache = new Option<string?>("--recordings-cache") { Description = "Folder for cleaned 16 kHz copies of recorded clips (default: ~/.cache/onnxaudio/recordings)" };
+            var maxRecordings = new Option<int?>("--max-recordings-per-speaker") { Description = "Clean at most this many files of each recorded speaker (a stable subset; default: all)" };
             var perRecorded = new Option<int>("--per-recorded-speaker") { Description = "Items per recorded speaker: kws unknown clips, denoise/codec utterances", DefaultValueFactory = _ => 0 };
-            var command = new Command(name, description) { outDir, seed, maxVoices, repetitions, sentences, noiseFolder, snrMin, snrMax, snrLevels, splits, damage, speech, heldOut, level, cache, perRecorded };
+            var command = new Command(name, description) { outDir, seed, maxVoices, repetitions, sentences, noiseFolder, snrMin, snrMax, snrLevels, splits, damage, speech, heldOut, level, cache, maxRecordings, perRecorded };
             string kind = name;
             command.SetAction((parse, cancellationToken) =>
             {
@@ -57,7 +58,7 @@ internal static class DataCommand
                 var sourceSpec = SpeechSet.ParseSpec(parse.GetValue(speech)!);
                 string[] held = parse.GetValue(heldOut) is { Length: > 0 } h && !h.Contains("none") ? h : [];
                 string cacheFolder = parse.GetValue(cache) ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "onnxaudio", "recordings");
-                var (set, recorded) = OpenSources(stdout, sourceSpec, held, parse.GetValue(seed), parse.GetValue(maxVoices), cacheFolder, cancellationToken);
+                var (set, recorded) = OpenSources(stdout, sourceSpec, held, parse.GetValue(seed), parse.GetValue(maxVoices), cacheFolder, parse.GetValue(maxRecordings), cancellationToken);
                 int perRecordedSpeaker = parse.GetValue(perRecorded);
                 var options = new CorpusOptions
                 {
@@ -90,12 +91,13 @@ internal static class DataCommand
         }
 
         data.Subcommands.Add(Declip(stdout));
+        data.Subcommands.Add(Noise(stdout));
         return data;
     }
 
     /// <summary>Finds each named source (espeak-ng voices deduplicated by sound; recordings decoded and cleaned).</summary>
     private static (SpeechSet Set, IReadOnlyList<RecordedSpeechSummary> Recorded) OpenSources(TextWriter stdout,
-        IReadOnlyList<(string Name, double Weight)> spec, string[] heldOut, int seed, int? maxVoices, string cacheFolder, CancellationToken cancellationToken)
+        IReadOnlyList<(string Name, double Weight)> spec, string[] heldOut, int seed, int? maxVoices, string cacheFolder, int? maxRecordings, CancellationToken cancellationToken)
     {
         var sources = new List<(ISpeechSource, double)>();
         var summaries = new List<RecordedSpeechSummary>();
@@ -117,8 +119,8 @@ internal static class DataCommand
                     break;
                 default:
                     var recorded = name == RecordedSpeech.Tuxpaint ? RecordedSpeech.FindTuxpaint() : RecordedSpeech.FindHedgewars();
-                    stdout.WriteLine($"Cleaning {recorded.FileCount} {name} recordings (cached in {cacheFolder})…");
-                    RecordedSpeechSummary summary = recorded.Prepare(cacheFolder, Environment.ProcessorCount, cancellationToken: cancellationToken);
+                    stdout.WriteLine($"Cleaning {name} recordings (at most {maxRecordings?.ToString() ?? "all"} per speaker, cached in {cacheFolder})…");
+                    RecordedSpeechSummary summary = recorded.Prepare(cacheFolder, Environment.ProcessorCount, maxClipsPerSpeaker: maxRecordings, cancellationToken: cancellationToken);
                     stdout.WriteLine($"{name}: kept {summary.Kept} of {summary.Files} clips; removed " +
                         string.Join(", ", summary.RejectedByRule.Select(r => $"{r.Value} {r.Key}")) +
                         (summary.DroppedSpeakers.Count > 0 ? $"; speakers with too few clips: {string.Join(", ", summary.DroppedSpeakers)}" : ""));
@@ -178,6 +180,25 @@ internal static class DataCommand
             Manifest.Write(root, entries);
             stdout.WriteLine($"{entries.Count} clipped files from {files.Length} clean ones in {root}");
             return 0;
+        });
+        return command;
+    }
+
+    /// <summary><c>data noise --out DIR</c>: real noise recordings from Debian packages, split by file.</summary>
+    private static Command Noise(TextWriter stdout)
+    {
+        var outDir = new Option<string>("--out", "-o") { Description = "Noise corpus folder (DIR/train, DIR/validation, DIR/test)", Required = true };
+        var seed = new Option<int>("--seed") { Description = "Seed of the split by file", DefaultValueFactory = _ => 1 };
+        var command = new Command("noise", "Noise recordings (effects, machines, music) from Debian packages, split by file, for --noise-folder") { outDir, seed };
+        command.SetAction((parse, cancellationToken) =>
+        {
+            string root = parse.GetValue(outDir)!;
+            var entries = NoiseCorpus.Generate(root, parse.GetValue(seed), out var missing, cancellationToken);
+            foreach (string m in missing)
+                stdout.WriteLine($"not installed, skipped: {m}");
+            foreach (var g in entries.GroupBy(e => e.Split).OrderBy(g => g.Key, StringComparer.Ordinal))
+                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{g.Key}: {g.Count()} files, {g.Sum(e => e.DurationSeconds) / 60:0.0} min"));
+            return Task.FromResult(0);
         });
         return command;
     }

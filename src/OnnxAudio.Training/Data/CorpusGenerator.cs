@@ -364,8 +364,11 @@ public sealed class CorpusGenerator
     /// </summary>
     private float[] UserNoise(string[] files, Split split, int length, Random random, out string source)
     {
-        // A corpus of chosen splits only (e.g. a test set with its own noises) uses every file.
-        string[] inSplit = _options.Splits is { Count: > 0 } ? files : files.Where(f => SplitOfFile(f) == split).ToArray();
+        // A noise corpus split into folders (data noise) gives each split its own files; otherwise files are split by
+        // name, except that a corpus of chosen splits only (e.g. a test set with its own noises) uses every file.
+        string splitFolder = Path.Combine(_options.NoiseFolder!, Name(split)) + Path.DirectorySeparatorChar;
+        string[] inSplit = NoiseCorpus.IsSplit(_options.NoiseFolder!) ? files.Where(f => f.StartsWith(splitFolder, StringComparison.Ordinal)).ToArray()
+            : _options.Splits is { Count: > 0 } ? files : files.Where(f => SplitOfFile(f) == split).ToArray();
         if (inSplit.Length == 0)
             inSplit = files;
         source = Path.GetRelativePath(_options.NoiseFolder!, inSplit[random.Next(inSplit.Length)]);

@@ -90,11 +90,22 @@ public sealed class RecordedSpeech : ISpeechSource
 
     /// <summary>
     /// Decodes and cleans every clip (cached in <paramref name="cacheFolder"/>) and returns what was kept and left out.
+    /// With <paramref name="maxClipsPerSpeaker"/>, each speaker keeps a stable subset of that many files first.
     /// </summary>
-    public RecordedSpeechSummary Prepare(string cacheFolder, int parallelism = 2, int minimumClips = MinimumClips, CancellationToken cancellationToken = default)
+    public RecordedSpeechSummary Prepare(string cacheFolder, int parallelism = 2, int minimumClips = MinimumClips, int? maxClipsPerSpeaker = null,
+        CancellationToken cancellationToken = default)
     {
         string cache = Path.Combine(cacheFolder, Name);
         Directory.CreateDirectory(cache);
+        if (maxClipsPerSpeaker is int most)
+        {
+            // A stable subset per speaker: the clips whose relative paths hash lowest.
+            var keep = _all.GroupBy(c => c.Speaker)
+                .SelectMany(g => g.OrderBy(c => (uint)StableHash.Combine(Path.GetRelativePath(Root, c.Path))).ThenBy(c => c.Path, StringComparer.Ordinal).Take(most))
+                .Select(c => c.Path).ToHashSet(StringComparer.Ordinal);
+            _all.RemoveAll(c => !keep.Contains(c.Path));
+        }
+
         var verdicts = new ConcurrentDictionary<string, string?>(StringComparer.Ordinal);
         Parallel.ForEach(_all, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism), CancellationToken = cancellationToken }, clip =>
             verdicts[clip.Path] = CleanToCache(clip.Path, cache));

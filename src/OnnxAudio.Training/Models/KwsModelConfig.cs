@@ -9,6 +9,8 @@ public enum KwsArchitecture
     Crnn,
     /// <summary>Convolutional stem and pre-norm self-attention blocks.</summary>
     Transformer,
+    /// <summary>Broadcasted residual 2-D CNN (BC-ResNet): frequency-wise 2-D and temporal 1-D depthwise convolutions.</summary>
+    BcResNet,
 }
 
 /// <summary>Hyper-parameters shared by the keyword-spotting models: input mels and output classes, plus width and depth.</summary>

@@ -10,6 +10,7 @@ public static class KwsModels
     {
         KwsArchitecture.DsCnn => new DsCnnKws(config),
         KwsArchitecture.Crnn => new CrnnKws(config with { Channels = Math.Min(config.Channels, 64) }),
+        KwsArchitecture.BcResNet => new BcResNetKws(config with { Channels = config.Channels * 2 / 3 }),
         KwsArchitecture.Transformer => new TransformerKws(config with { Channels = Math.Min(config.Channels, 64), Blocks = Math.Min(config.Blocks, 3) }),
         _ => throw new ArgumentOutOfRangeException(nameof(architecture)),
     };

@@ -11,6 +11,7 @@ public class KwsModelParityTests
     [InlineData(KwsArchitecture.DsCnn)]
     [InlineData(KwsArchitecture.Crnn)]
     [InlineData(KwsArchitecture.Transformer)]
+    [InlineData(KwsArchitecture.BcResNet)]
     public void Exports_match_torch_and_stay_under_250k_parameters(KwsArchitecture architecture)
     {
         torch.manual_seed(21);
