@@ -46,9 +46,11 @@ internal static class DataCommand
                 AllowMultipleArgumentsPerToken = true,
             };
             var cache = new Option<string?>("--recordings-cache") { Description = "Folder for cleaned 16 kHz copies of recorded clips (default: ~/.cache/onnxaudio/recordings)" };
+            var splitSeed = new Option<int>("--split-seed") { Description = "Seed of the speaker split of every source but espeak-ng (keep it the same for all corpora)", DefaultValueFactory = _ => 1 };
+            var noiseTypes = new Option<NoiseType[]>("--noise-types") { Description = "denoise: draw noise from these kinds only (white pink brown hum crackle babble file)", AllowMultipleArgumentsPerToken = true };
             var maxRecordings = new Option<int?>("--max-recordings-per-speaker") { Description = "Clean at most this many files of each recorded speaker (a stable subset; default: all)" };
             var perRecorded = new Option<int>("--per-recorded-speaker") { Description = "Items per recorded speaker: kws unknown clips, denoise/codec utterances", DefaultValueFactory = _ => 0 };
-            var command = new Command(name, description) { outDir, seed, maxVoices, repetitions, sentences, noiseFolder, snrMin, snrMax, snrLevels, splits, damage, speech, heldOut, level, cache, maxRecordings, perRecorded };
+            var command = new Command(name, description) { outDir, seed, maxVoices, repetitions, sentences, noiseFolder, snrMin, snrMax, snrLevels, splits, damage, speech, heldOut, level, cache, maxRecordings, perRecorded, noiseTypes, splitSeed };
             string kind = name;
             command.SetAction((parse, cancellationToken) =>
             {
@@ -58,7 +60,7 @@ internal static class DataCommand
                 var sourceSpec = SpeechSet.ParseSpec(parse.GetValue(speech)!);
                 string[] held = parse.GetValue(heldOut) is { Length: > 0 } h && !h.Contains("none") ? h : [];
                 string cacheFolder = parse.GetValue(cache) ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "onnxaudio", "recordings");
-                var (set, recorded) = OpenSources(stdout, sourceSpec, held, parse.GetValue(seed), parse.GetValue(maxVoices), cacheFolder, parse.GetValue(maxRecordings), cancellationToken);
+                var (set, recorded) = OpenSources(stdout, sourceSpec, held, parse.GetValue(seed), parse.GetValue(maxVoices), cacheFolder, parse.GetValue(maxRecordings), parse.GetValue(splitSeed), cancellationToken);
                 int perRecordedSpeaker = parse.GetValue(perRecorded);
                 var options = new CorpusOptions
                 {
@@ -69,6 +71,7 @@ internal static class DataCommand
                     Splits = parse.GetValue(splits) is { Length: > 0 } names ? names.Select(ParseSplit).ToArray() : null,
                     DegradationProbability = Math.Clamp(parse.GetValue(damage), 0, 1),
                     PeakLevelDbfs = peak.Length == 2 ? (peak[0], peak[1]) : null,
+                    NoiseTypes = parse.GetValue(noiseTypes) is { Length: > 0 } kinds ? kinds : null,
                     RecordedSummaries = recorded,
                     UnknownPerRecordedSpeaker = perRecordedSpeaker > 0 ? perRecordedSpeaker : 60,
                     RecordedPerSpeaker = perRecordedSpeaker > 0 ? perRecordedSpeaker : 100,
@@ -97,7 +100,7 @@ internal static class DataCommand
 
     /// <summary>Finds each named source (espeak-ng voices deduplicated by sound; recordings decoded and cleaned).</summary>
     private static (SpeechSet Set, IReadOnlyList<RecordedSpeechSummary> Recorded) OpenSources(TextWriter stdout,
-        IReadOnlyList<(string Name, double Weight)> spec, string[] heldOut, int seed, int? maxVoices, string cacheFolder, int? maxRecordings, CancellationToken cancellationToken)
+        IReadOnlyList<(string Name, double Weight)> spec, string[] heldOut, int seed, int? maxVoices, string cacheFolder, int? maxRecordings, int splitSeed, CancellationToken cancellationToken)
     {
         var sources = new List<(ISpeechSource, double)>();
         var summaries = new List<RecordedSpeechSummary>();
@@ -133,7 +136,7 @@ internal static class DataCommand
             sources.Add((source, weight));
         }
 
-        return (new SpeechSet(sources, seed, heldOut), summaries);
+        return (new SpeechSet(sources, seed, heldOut, splitSeed), summaries);
     }
 
     /// <summary>

@@ -50,6 +50,39 @@ public class EvalCommandTests : IDisposable
         Assert.Equal(15.0, doc.RootElement.GetProperty("mean").GetProperty("snr").GetDouble(), 3);
         Assert.Equal(3.0, doc.RootElement.GetProperty("input_mean").GetProperty("snr").GetDouble(), 3);
         Assert.True(doc.RootElement.GetProperty("mean").GetProperty("stoi").GetDouble() > doc.RootElement.GetProperty("input_mean").GetProperty("stoi").GetDouble());
+        // DNSMOS beside the reference metrics: the background is judged less intrusive at 15 dB than at 3 dB.
+        Assert.Contains("dnsmos_ovrl", output);
+        Assert.True(doc.RootElement.GetProperty("mean").GetProperty("dnsmos_bak").GetDouble() > doc.RootElement.GetProperty("input_mean").GetProperty("dnsmos_bak").GetDouble());
+    }
+
+    [Fact]
+    public void Quality_scores_files_without_a_reference_and_names_a_file_it_cannot_read()
+    {
+        // A shipped pair: speech of a held-out voice, clean and in white noise at 5 dB.
+        var samples = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!Directory.Exists(Path.Combine(samples.FullName, "models", "samples", "speech")))
+            samples = samples.Parent!;
+        string pair = Path.Combine(samples.FullName, "models", "samples", "speech", "en-029_Henrique_0004_white_5dB_");
+        Directory.CreateDirectory(_folder.File("q"));
+        File.Copy(pair + "clean.wav", _folder.File("q/clean.wav"));
+        File.Copy(pair + "noisy.wav", _folder.File("q/noisy.wav"));
+        string json = _folder.File("quality.json");
+        var (code, output, _) = CliRunner.Run("eval", "quality", _folder.File("q"), "--json", json);
+        Assert.Equal(0, code);
+        Assert.Contains("mean of 2 files", output);
+        using (var doc = JsonDocument.Parse(File.ReadAllText(json)))
+        {
+            var scores = doc.RootElement.GetProperty("scores").EnumerateArray().ToDictionary(e => Path.GetFileName(e.GetProperty("file").GetString()!), e => e);
+            Assert.True(scores["clean.wav"].GetProperty("bak").GetDouble() > scores["noisy.wav"].GetProperty("bak").GetDouble() + 1);
+            Assert.True(scores["clean.wav"].GetProperty("ovrl").GetDouble() > scores["noisy.wav"].GetProperty("ovrl").GetDouble());
+            foreach (var s in scores.Values)
+                Assert.InRange(s.GetProperty("ovrl").GetDouble(), 1, 5);
+        }
+
+        File.WriteAllText(_folder.File("q/broken.wav"), "not audio");
+        var (badCode, _, error) = CliRunner.Run("eval", "quality", _folder.File("q"));
+        Assert.Equal(1, badCode);
+        Assert.Contains("broken.wav", error);
     }
 
     [Fact]

@@ -12,6 +12,7 @@ using OnnxAudio.Peers;
 //
 //   dotnet run -c Release --project tools/OnnxAudio.Peers -- denoise --corpus data/denoise [--split test] [--limit 40] [--model models/denoise.onnx] [--ours DIR] [--out results/peers]
 //   dotnet run -c Release --project tools/OnnxAudio.Peers -- codec --corpus data/codec [--split test] [--limit 40] [--model models/codec] [--out results/peers]
+// Every output is also scored with DNSMOS P.835 (models/dnsmos.onnx, or --dnsmos MODEL), which needs no reference.
 var inv = CultureInfo.InvariantCulture;
 if (args.Length == 0 || args[0] is not ("denoise" or "codec"))
 {
@@ -33,10 +34,13 @@ string outDir = Path.GetFullPath(Option("--out", Path.Combine("results", "peers"
 string? ours = Array.IndexOf(args, "--ours") >= 0 ? Option("--ours") : null;
 string? model = Array.IndexOf(args, "--model") >= 0 ? Option("--model") : null;
 string? rnnoise = Array.IndexOf(args, "--rnnoise") >= 0 ? Option("--rnnoise") : FindRnnoiseModel();
+string dnsmosModel = Array.IndexOf(args, "--dnsmos") >= 0 ? Option("--dnsmos") : FindUp(Path.Combine("models", "dnsmos.onnx"))
+    ?? throw new FileNotFoundException("models/dnsmos.onnx not found; pass --dnsmos MODEL");
+using var dnsmos = Dnsmos.Load(dnsmosModel);
 Directory.CreateDirectory(outDir);
 
 // The corpus's pairs for the split: (name, reference = clean, input = noisy or the clean file itself for codecs, SNR).
-var items = new List<(string Name, string Reference, string Input, double? Snr)>();
+var items = new List<(string Name, string Reference, string Input, double? Snr, string? Noise)>();
 foreach (string line in File.ReadLines(Path.Combine(corpus, "manifest.jsonl")))
 {
     using var doc = JsonDocument.Parse(line);
@@ -45,12 +49,13 @@ foreach (string line in File.ReadLines(Path.Combine(corpus, "manifest.jsonl")))
         continue;
     string path = e.GetProperty("path").GetString()!;
     if (mode == "denoise" && e.TryGetProperty("clean_path", out JsonElement clean))
-        items.Add((path, Path.Combine(corpus, clean.GetString()!), Path.Combine(corpus, path), e.GetProperty("snr_db").GetDouble()));
+        items.Add((path, Path.Combine(corpus, clean.GetString()!), Path.Combine(corpus, path), e.GetProperty("snr_db").GetDouble(),
+            e.TryGetProperty("noise_type", out JsonElement n) ? n.GetString() : null));
     else if (mode == "codec")
     {
         // A codec corpus lists clean files; a denoising corpus's clean references serve as well.
         string speech = e.TryGetProperty("clean_path", out JsonElement c) ? c.GetString()! : path;
-        items.Add((speech, Path.Combine(corpus, speech), Path.Combine(corpus, speech), null));
+        items.Add((speech, Path.Combine(corpus, speech), Path.Combine(corpus, speech), null, null));
     }
 }
 
@@ -112,7 +117,7 @@ foreach (Peer system in systems)
             float[] reference = AudioFile.ReadMono(item.Reference, 16000), processed = AudioFile.ReadMono(output, 16000);
             int delay = system.KnownDelay ?? DelayEstimator.Estimate(reference, processed, 1600);
             var (r, p) = DelayEstimator.Align(reference, processed, delay);
-            results.Add(new Result(item.Name, item.Snr, PairMetrics.Compute(r, p, 16000), delay, bytes, reference.Length / 16000.0));
+            results.Add(new Result(item.Name, item.Snr, item.Noise, PairMetrics.Compute(r, p, 16000), dnsmos.Score(processed), delay, bytes, reference.Length / 16000.0));
         }
         catch (Exception e) when (e is InvalidOperationException or OnnxAudioException or ArgumentException or IOException)
         {
@@ -133,8 +138,8 @@ foreach (Peer system in systems)
 Console.WriteLine();
 Console.WriteLine($"{mode} on {items.Count} {split} files of {corpus}");
 string header = mode == "denoise"
-    ? $"{"system",-38} {"SI-SDR",8} {"STOI",7} {"ESTOI",7} {"mel",7} {"delay",6}"
-    : $"{"system",-38} {"kbit/s",8} {"STOI",7} {"ESTOI",7} {"mel",7} {"delay",6}";
+    ? $"{"system",-38} {"SI-SDR",8} {"STOI",7} {"ESTOI",7} {"mel",7} {"SIG",6} {"BAK",6} {"OVRL",6} {"delay",6}"
+    : $"{"system",-38} {"kbit/s",8} {"STOI",7} {"ESTOI",7} {"mel",7} {"SIG",6} {"BAK",6} {"OVRL",6} {"delay",6}";
 Console.WriteLine(header);
 foreach (Row row in rows)
 {
@@ -146,7 +151,7 @@ foreach (Row row in rows)
 
     double first = mode == "denoise" ? row.Results.Average(r => r.Metrics.SiSdr) : Bitrate.Kbps(row.Results.Sum(r => r.Bytes), row.Results.Sum(r => r.Seconds));
     Console.WriteLine(string.Create(inv,
-        $"{row.System,-38} {first,8:0.00} {row.Results.Average(r => r.Metrics.Stoi),7:0.000} {row.Results.Average(r => r.Metrics.Estoi),7:0.000} {row.Results.Average(r => r.Metrics.MelDistance),7:0.000} {row.Results.Average(r => r.Delay),6:0}"));
+        $"{row.System,-38} {first,8:0.00} {row.Results.Average(r => r.Metrics.Stoi),7:0.000} {row.Results.Average(r => r.Metrics.Estoi),7:0.000} {row.Results.Average(r => r.Metrics.MelDistance),7:0.000} {row.Results.Average(r => r.Quality.Sig),6:0.00} {row.Results.Average(r => r.Quality.Bak),6:0.00} {row.Results.Average(r => r.Quality.Ovrl),6:0.00} {row.Results.Average(r => r.Delay),6:0}"));
 }
 
 if (mode == "denoise")
@@ -164,6 +169,20 @@ if (mode == "denoise")
                 return string.Create(inv, $"{at.Average(r => r.Metrics.SiSdr),11:0.00} {at.Average(r => r.Metrics.Stoi),9:0.000}");
             })));
     }
+
+    // And per noise type (SI-SDR / STOI / DNSMOS OVRL), where the manifest names it.
+    string[] noises = rows.SelectMany(r => r.Results).Select(r => r.Noise).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToArray();
+    if (noises.Length > 1)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"{"system",-38} " + string.Join(" ", noises.Select(n => $"{n,22}")));
+        foreach (Row row in rows.Where(r => r.Results.Count > 0))
+            Console.WriteLine($"{row.System,-38} " + string.Join(" ", noises.Select(n =>
+            {
+                var at = row.Results.Where(r => r.Noise == n).ToList();
+                return at.Count == 0 ? $"{"",22}" : string.Create(inv, $"{at.Average(r => r.Metrics.SiSdr),7:0.00}/{at.Average(r => r.Metrics.Stoi),6:0.000}/{at.Average(r => r.Quality.Ovrl),5:0.00}").PadLeft(22);
+            })));
+    }
 }
 
 string jsonPath = Path.Combine(outDir, $"{mode}-peers.json");
@@ -174,7 +193,12 @@ File.WriteAllText(jsonPath, JsonSerializer.Serialize(rows.Select(r => new
     files = r.Results.Count,
     kbps = r.Results.Count == 0 || mode == "denoise" ? (double?)null : Bitrate.Kbps(r.Results.Sum(x => x.Bytes), r.Results.Sum(x => x.Seconds)),
     mean = r.Results.Count == 0 ? null : PairMetrics.Names.Select((n, m) => (n, m)).ToDictionary(t => t.n, t => r.Results.Average(x => x.Metrics.Values[t.m])),
-    per_file = r.Results.Select(x => new { file = x.Name, snr_db = x.Snr, delay = x.Delay, metrics = PairMetrics.Names.Zip(x.Metrics.Values).ToDictionary(t => t.First, t => t.Second) }),
+    dnsmos = r.Results.Count == 0 ? null : new { sig = r.Results.Average(x => x.Quality.Sig), bak = r.Results.Average(x => x.Quality.Bak), ovrl = r.Results.Average(x => x.Quality.Ovrl) },
+    per_file = r.Results.Select(x => new
+    {
+        file = x.Name, snr_db = x.Snr, noise = x.Noise, delay = x.Delay, metrics = PairMetrics.Names.Zip(x.Metrics.Values).ToDictionary(t => t.First, t => t.Second),
+        dnsmos = new { sig = x.Quality.Sig, bak = x.Quality.Bak, ovrl = x.Quality.Ovrl },
+    }),
 }), new JsonSerializerOptions { WriteIndented = true }));
 Console.WriteLine($"\nJSON: {jsonPath}");
 Console.WriteLine($"Plot: {Plot(mode, rows, outDir)}");
@@ -215,6 +239,14 @@ static string Plot(string mode, List<Row> rows, string outDir)
 
 static string Sanitize(string name) => string.Concat(name.Select(c => char.IsLetterOrDigit(c) ? c : '_'));
 
+static string? FindUp(string relative)
+{
+    for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+        if (File.Exists(Path.Combine(dir.FullName, relative)))
+            return Path.Combine(dir.FullName, relative);
+    return null;
+}
+
 static string? FindRnnoiseModel()
 {
     // ../shared/peers/rnnoise/sh.rnnn beside the repository (see the developers' brief), found from the working folder up.
@@ -228,6 +260,6 @@ static string? FindRnnoiseModel()
     return null;
 }
 
-internal sealed record Result(string Name, double? Snr, PairMetrics Metrics, int Delay, long Bytes, double Seconds);
+internal sealed record Result(string Name, double? Snr, string? Noise, PairMetrics Metrics, DnsmosScore Quality, int Delay, long Bytes, double Seconds);
 
 internal sealed record Row(string System, string Status, List<Result> Results);

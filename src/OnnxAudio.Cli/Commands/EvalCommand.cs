@@ -32,9 +32,9 @@ internal static class EvalCommand
         var estimate = new Option<string>("--estimate") { Description = "Processed audio with the same relative names (file or folder)", Required = true };
         var input = new Option<string?>("--input") { Description = "The unprocessed input (e.g. noisy), to report improvements" };
         var options = new PairOptions();
-        var command = new Command("pairs", "Compare processed audio with its reference: SI-SDR, SNR, segmental SNR, STOI, ESTOI, LSD, mel distance")
+        var command = new Command("pairs", "Compare processed audio with its reference: SI-SDR, SNR, segmental SNR, STOI, ESTOI, LSD, mel distance, and DNSMOS P.835")
         {
-            reference, estimate, input, options.Align, options.Rate, options.Json, options.Jobs, options.Plots,
+            reference, estimate, input, options.Align, options.Rate, options.Json, options.Jobs, options.Plots, options.Dnsmos,
         };
         command.SetAction(parse =>
         {
@@ -55,7 +55,7 @@ internal static class EvalCommand
         var options = new PairOptions();
         var command = new Command("manifest", "Score a corpus's noisy files (or processed versions of them) against their clean references")
         {
-            corpus, split, estimate, options.Align, options.Rate, options.Json, options.Jobs, options.Plots,
+            corpus, split, estimate, options.Align, options.Rate, options.Json, options.Jobs, options.Plots, options.Dnsmos,
         };
         command.SetAction(parse =>
         {
@@ -225,7 +225,7 @@ internal static class EvalCommand
     /// <summary>Mean metrics of the processed pairs and of their inputs, over the pairs sharing a key (an input SNR, a noise type).</summary>
     private sealed record Breakdown(string Key, int Count, double[] Estimate, double[] Input);
 
-    private sealed record EvalSettings(bool Align, int Rate, string? Json, int Jobs, string? Plots);
+    private sealed record EvalSettings(bool Align, int Rate, string? Json, int Jobs, string? Plots, string? DnsmosModel);
 
     private sealed class PairOptions
     {
@@ -234,14 +234,16 @@ internal static class EvalCommand
         public readonly Option<string?> Json = new("--json") { Description = "Write per-file and mean metrics as JSON to this file" };
         public readonly Option<int> Jobs = new("--jobs", "-j") { Description = "Files scored in parallel", DefaultValueFactory = _ => Environment.ProcessorCount };
         public readonly Option<string?> Plots = new("--plots") { Description = "Write PNG spectrograms (first files) and metric-against-SNR curves to this folder" };
+        public readonly Option<string?> Dnsmos = new("--dnsmos-model") { Description = $"DNSMOS P.835 model for the no-reference scores (default: the shipped models/{EvalQualityCommand.ModelFile})" };
 
         public EvalSettings Read(ParseResult parse) =>
-            new(parse.GetValue(Align), parse.GetValue(Rate), parse.GetValue(Json), Math.Max(1, parse.GetValue(Jobs)), parse.GetValue(Plots));
+            new(parse.GetValue(Align), parse.GetValue(Rate), parse.GetValue(Json), Math.Max(1, parse.GetValue(Jobs)), parse.GetValue(Plots), parse.GetValue(Dnsmos));
     }
 
     private static int Run(CliContext context, List<PairJob> jobs, EvalSettings options)
     {
-        var results = new (PairJob Job, PairMetrics? Estimate, PairMetrics? Input, int Delay, string? Error)[jobs.Count];
+        using Dnsmos dnsmos = EvalQualityCommand.Load(options.DnsmosModel);
+        var results = new (PairJob Job, ScoredAudio? Estimate, ScoredAudio? Input, int Delay, string? Error)[jobs.Count];
         Parallel.For(0, jobs.Count, new ParallelOptions { MaxDegreeOfParallelism = options.Jobs }, i =>
         {
             PairJob job = jobs[i];
@@ -249,13 +251,13 @@ internal static class EvalCommand
             {
                 float[] reference = AudioFile.ReadMono(job.Reference, options.Rate);
                 var (est, delay) = Load(reference, job.Estimate, options);
-                PairMetrics? input = null;
+                ScoredAudio? input = null;
                 if (job.Input is not null)
                 {
                     var (aligned, _) = Load(reference, job.Input, options);
-                    input = PairMetrics.Compute(aligned.Reference, aligned.Estimate, options.Rate);
+                    input = new ScoredAudio(PairMetrics.Compute(aligned.Reference, aligned.Estimate, options.Rate), dnsmos.Score(job.Input));
                 }
-                results[i] = (job, PairMetrics.Compute(est.Reference, est.Estimate, options.Rate), input, delay, null);
+                results[i] = (job, new ScoredAudio(PairMetrics.Compute(est.Reference, est.Estimate, options.Rate), dnsmos.Score(job.Estimate)), input, delay, null);
             }
             catch (Exception e) when (e is OnnxAudioException or ArgumentException or IOException)
             {
@@ -275,11 +277,11 @@ internal static class EvalCommand
         o.WriteLine($"{scored.Count} pairs scored" + (results.Length > scored.Count ? $", {results.Length - scored.Count} skipped" : "") +
                     (options.Align ? string.Create(Inv, $", mean delay {scored.Average(r => r.Delay):0.0} samples") : ""));
         o.WriteLine(inputMean is null ? $"{"metric",-14} {"mean",10}" : $"{"metric",-14} {"processed",10} {"input",10} {"change",10}");
-        for (int m = 0; m < PairMetrics.Names.Length; m++)
+        for (int m = 0; m < ScoredAudio.Names.Length; m++)
         {
             o.WriteLine(inputMean is null
-                ? string.Create(Inv, $"{PairMetrics.Names[m],-14} {mean[m],10:0.000}")
-                : string.Create(Inv, $"{PairMetrics.Names[m],-14} {mean[m],10:0.000} {inputMean[m],10:0.000} {mean[m] - inputMean[m],10:+0.000;-0.000}"));
+                ? string.Create(Inv, $"{ScoredAudio.Names[m],-14} {mean[m],10:0.000}")
+                : string.Create(Inv, $"{ScoredAudio.Names[m],-14} {mean[m],10:0.000} {inputMean[m],10:0.000} {mean[m] - inputMean[m],10:+0.000;-0.000}"));
         }
 
         // Per input SNR and per noise type (corpus pairs): the views the restoration bars and their weak spots are stated in.
@@ -306,10 +308,10 @@ internal static class EvalCommand
                         else
                             w.WriteString(key, g.Key);
                         w.WriteNumber("pairs", g.Count);
-                        for (int m = 0; m < PairMetrics.Names.Length; m++)
+                        for (int m = 0; m < ScoredAudio.Names.Length; m++)
                         {
-                            w.WriteNumber(PairMetrics.Names[m], g.Estimate[m]);
-                            w.WriteNumber($"{PairMetrics.Names[m]}_input", g.Input[m]);
+                            w.WriteNumber(ScoredAudio.Names[m], g.Estimate[m]);
+                            w.WriteNumber($"{ScoredAudio.Names[m]}_input", g.Input[m]);
                         }
 
                         w.WriteEndObject();
@@ -319,14 +321,14 @@ internal static class EvalCommand
                 }
 
                 w.WriteStartObject("mean");
-                for (int m = 0; m < PairMetrics.Names.Length; m++)
-                    w.WriteNumber(PairMetrics.Names[m], mean[m]);
+                for (int m = 0; m < ScoredAudio.Names.Length; m++)
+                    w.WriteNumber(ScoredAudio.Names[m], mean[m]);
                 w.WriteEndObject();
                 if (inputMean is not null)
                 {
                     w.WriteStartObject("input_mean");
-                    for (int m = 0; m < PairMetrics.Names.Length; m++)
-                        w.WriteNumber(PairMetrics.Names[m], inputMean[m]);
+                    for (int m = 0; m < ScoredAudio.Names.Length; m++)
+                        w.WriteNumber(ScoredAudio.Names[m], inputMean[m]);
                     w.WriteEndObject();
                 }
 
@@ -337,11 +339,11 @@ internal static class EvalCommand
                     w.WriteString("file", r.Job.Name);
                     w.WriteNumber("delay_samples", r.Delay);
                     double[] v = r.Estimate!.Values;
-                    for (int m = 0; m < PairMetrics.Names.Length; m++)
-                        w.WriteNumber(PairMetrics.Names[m], v[m]);
+                    for (int m = 0; m < ScoredAudio.Names.Length; m++)
+                        w.WriteNumber(ScoredAudio.Names[m], v[m]);
                     if (r.Input is not null)
-                        for (int m = 0; m < PairMetrics.Names.Length; m++)
-                            w.WriteNumber($"{PairMetrics.Names[m]}_input", r.Input.Values[m]);
+                        for (int m = 0; m < ScoredAudio.Names.Length; m++)
+                            w.WriteNumber($"{ScoredAudio.Names[m]}_input", r.Input.Values[m]);
                     w.WriteEndObject();
                 }
 
@@ -355,7 +357,7 @@ internal static class EvalCommand
     }
 
     private static List<Breakdown> BreakDown(
-        List<(PairJob Job, PairMetrics? Estimate, PairMetrics? Input, int Delay, string? Error)> scored, Func<PairJob, string?> key, Func<string, double> order) =>
+        List<(PairJob Job, ScoredAudio? Estimate, ScoredAudio? Input, int Delay, string? Error)> scored, Func<PairJob, string?> key, Func<string, double> order) =>
         scored.Where(r => key(r.Job) is not null && r.Input is not null)
             .GroupBy(r => key(r.Job)!)
             .OrderBy(g => order(g.Key)).ThenBy(g => g.Key, StringComparer.Ordinal)
@@ -366,14 +368,14 @@ internal static class EvalCommand
     {
         if (groups.Count < 2 || groups.Count > 24)
             return;
-        int si = Array.IndexOf(PairMetrics.Names, "si_sdr"), stoi = Array.IndexOf(PairMetrics.Names, "stoi");
+        int si = Array.IndexOf(ScoredAudio.Names, "si_sdr"), stoi = Array.IndexOf(ScoredAudio.Names, "stoi");
         int width = Math.Max(8, groups.Max(g => g.Key.Length));
         o.WriteLine($"{name.PadLeft(width)} {"pairs",6} {"si_sdr_in",10} {"si_sdr",10} {"si_sdr_i",10} {"stoi_in",8} {"stoi",8}");
         foreach (Breakdown g in groups)
             o.WriteLine(string.Create(Inv, $"{g.Key.PadLeft(width)} {g.Count,6} {g.Input[si],10:0.00} {g.Estimate[si],10:0.00} {g.Estimate[si] - g.Input[si],10:+0.00;-0.00} {g.Input[stoi],8:0.000} {g.Estimate[stoi],8:0.000}"));
     }
 
-    private static void WritePlots(TextWriter o, string folder, List<(PairJob Job, PairMetrics Estimate, PairMetrics? Input)> scored, EvalSettings options)
+    private static void WritePlots(TextWriter o, string folder, List<(PairJob Job, ScoredAudio Estimate, ScoredAudio? Input)> scored, EvalSettings options)
     {
         if (!EvalPlots.Available)
             throw new OnnxAudioException(EvalPlots.Unavailable);

@@ -145,6 +145,12 @@ public sealed class CorpusGenerator
         var types = new List<NoiseType> { NoiseType.White, NoiseType.Pink, NoiseType.Brown, NoiseType.Hum, NoiseType.Crackle, NoiseType.Babble };
         if (userNoise.Length > 0)
             types.Add(NoiseType.File);
+        if (_options.NoiseTypes is { Count: > 0 } chosen)
+        {
+            if (chosen.Contains(NoiseType.File) && userNoise.Length == 0)
+                throw new OnnxAudioException("noise type 'file' needs --noise-folder");
+            types = chosen.Distinct().ToList();
+        }
 
         var entries = Run(UtteranceJobs(), job =>
         {

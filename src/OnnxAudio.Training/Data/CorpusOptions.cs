@@ -50,6 +50,9 @@ public sealed class CorpusOptions
     /// <summary>Generate only these splits (null: all); the voices' split assignment does not change.</summary>
     public IReadOnlyList<Split>? Splits { get; init; }
 
+    /// <summary>Denoising: draw noise from these kinds only (null: every synthetic kind, babble, and the noise folder's files).</summary>
+    public IReadOnlyList<NoiseType>? NoiseTypes { get; init; }
+
     /// <summary>A folder of the user's noise recordings, mixed in as <see cref="NoiseType.File"/> (split by file).</summary>
     public string? NoiseFolder { get; init; }
 

@@ -24,7 +24,12 @@ public sealed class SpeechSet
     private readonly Dictionary<string, (ISpeechSource Source, double Weight)> _bySpeaker = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Split> _splits = new(StringComparer.Ordinal);
 
-    public SpeechSet(IReadOnlyList<(ISpeechSource Source, double Weight)> sources, int seed, IReadOnlyCollection<string>? heldOut = null)
+    /// <param name="sources">The sources and their weights.</param>
+    /// <param name="seed">The corpus seed: espeak-ng voices are split by it, as earlier corpora were.</param>
+    /// <param name="heldOut">Sources whose every speaker is test only (default: flite).</param>
+    /// <param name="splitSeed">The seed of every other source's speaker split, the same for all corpora by default, so
+    /// that a real speaker held out of one corpus is held out of every corpus whatever its own seed.</param>
+    public SpeechSet(IReadOnlyList<(ISpeechSource Source, double Weight)> sources, int seed, IReadOnlyCollection<string>? heldOut = null, int splitSeed = 1)
     {
         heldOut ??= DefaultHeldOut;
         Sources = sources;
@@ -33,7 +38,8 @@ public sealed class SpeechSet
         {
             foreach (Speaker s in source.Speakers)
                 _bySpeaker[s.Id] = (source, weight);
-            foreach (var (id, split) in AssignSplits(source, seed, heldOut.Contains(source.Name)))
+            int sourceSeed = source.Name == EspeakSynthesizer.SourceName ? seed : splitSeed;
+            foreach (var (id, split) in AssignSplits(source, sourceSeed, heldOut.Contains(source.Name)))
                 _splits[id] = split;
         }
 
