@@ -8,7 +8,11 @@ internal static class FileBatch
 {
     public static readonly string[] AudioExtensions = [".wav", ".wave", ".flac", ".mp3", ".ogg", ".opus", ".m4a", ".aac"];
 
-    /// <summary>Files as given and the audio files inside folders (recursively, in ordinal order).</summary>
+    /// <summary>
+    /// Files as given and the audio files inside folders (recursively, in ordinal order). Folder walks do not enter
+    /// symbolically linked folders, so they never loop. FIFOs, devices and sockets are refused when opened
+    /// (<see cref="Audio.AudioFile.Open"/>), before anything could block on them.
+    /// </summary>
     public static string[] Expand(IEnumerable<string> inputs, string[]? extensions = null)
     {
         extensions ??= AudioExtensions;
@@ -16,8 +20,7 @@ internal static class FileBatch
         foreach (string input in inputs)
         {
             if (Directory.Exists(input))
-                files.AddRange(Directory.EnumerateFiles(input, "*", SearchOption.AllDirectories)
-                    .Where(f => extensions.Contains(Path.GetExtension(f).ToLowerInvariant())).Order(StringComparer.Ordinal));
+                files.AddRange(Walk(input).Where(f => extensions.Contains(Path.GetExtension(f).ToLowerInvariant())).Order(StringComparer.Ordinal));
             else if (File.Exists(input))
                 files.Add(input);
             else
@@ -25,6 +28,25 @@ internal static class FileBatch
         }
 
         return files.Count > 0 ? files.ToArray() : throw new OnnxAudioException("no audio files among the inputs");
+    }
+
+    /// <summary>
+    /// Files below <paramref name="folder"/>: links to files are kept, linked folders are not entered (a link back up
+    /// would loop forever).
+    /// </summary>
+    private static IEnumerable<string> Walk(string folder)
+    {
+        var pending = new Stack<string>([folder]);
+        var options = new EnumerationOptions { AttributesToSkip = FileAttributes.Hidden, IgnoreInaccessible = true };
+        while (pending.Count > 0)
+        {
+            string current = pending.Pop();
+            foreach (string file in Directory.EnumerateFiles(current, "*", options))
+                yield return file;
+            foreach (string sub in Directory.EnumerateDirectories(current, "*", options))
+                if (new DirectoryInfo(sub).LinkTarget is null)
+                    pending.Push(sub);
+        }
     }
 
     /// <summary>
@@ -39,6 +61,7 @@ internal static class FileBatch
         {
             if (File.Exists(output))
                 throw new OnnxAudioException($"{output}: is a file; a folder input needs an output folder");
+            OutputPaths.EnsureSeparateTrees(input, output);
             pairs = Expand([input], inputExtensions)
                 .Select(f => (f, Path.ChangeExtension(Path.Combine(output, Path.GetRelativePath(input, f)), outputExtension)))
                 .ToArray();
@@ -53,11 +76,11 @@ internal static class FileBatch
             throw new OnnxAudioException($"{input}: no such file or folder");
         }
 
-        var inputs = pairs.Select(p => Path.GetFullPath(p.Item1)).ToHashSet(StringComparer.Ordinal);
+        var inputs = pairs.Select(p => OutputPaths.RealPath(p.Item1)).ToHashSet(StringComparer.Ordinal);
         foreach (var (i, o) in pairs)
         {
             OutputPaths.EnsureNotInput(i, o);
-            if (inputs.Contains(Path.GetFullPath(o)))
+            if (inputs.Contains(OutputPaths.RealPath(o)))
                 throw new OnnxAudioException($"{o}: the output would overwrite an input; choose another output folder");
         }
 

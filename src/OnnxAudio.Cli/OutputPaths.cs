@@ -1,26 +1,67 @@
 namespace OnnxAudio.Cli;
 
-/// <summary>Checks that keep a command from destroying what the user owns.</summary>
+/// <summary>
+/// Checks that keep a command from destroying what the user owns. Paths are compared by their real location: every
+/// component resolved through symbolic links, so that an output folder that is a link to the input folder (or lies
+/// inside it through a link) is recognised. Hard links need no check: outputs are written to a temporary file and
+/// renamed over the output's name, which replaces that name only and never changes another link's content.
+/// </summary>
 internal static class OutputPaths
 {
-    /// <summary>Refuses an output path that is one of the inputs (the same file, under any spelling).</summary>
+    private static readonly StringComparison PathComparison =
+        OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+
+    /// <summary>Refuses an output path that is one of the inputs (the same file, under any spelling or link).</summary>
     public static void EnsureNotInput(string input, string output)
     {
-        string a = Path.GetFullPath(input), b = Path.GetFullPath(output);
-        bool same = OperatingSystem.IsWindows() || OperatingSystem.IsMacOS()
-            ? string.Equals(a, b, StringComparison.OrdinalIgnoreCase)
-            : string.Equals(a, b, StringComparison.Ordinal);
-        if (same || (File.Exists(a) && File.Exists(b) && SameFile(a, b)))
-            throw new OnnxAudioException($"{output}: the output would overwrite the input; choose another output name");
+        if (string.Equals(RealPath(input), RealPath(output), PathComparison))
+            throw new OnnxAudioException($"{output}: the output would overwrite the input {input}; choose another output name");
     }
 
-    private static bool SameFile(string a, string b)
+    /// <summary>
+    /// Refuses an output folder that is the input folder, lies inside it, or contains it (after resolving links):
+    /// outputs would land among the inputs, or a re-run would take earlier outputs for inputs.
+    /// </summary>
+    public static void EnsureSeparateTrees(string inputFolder, string outputFolder)
     {
-        // Hard links and symbolic links: compare what they resolve to.
-        var fa = new FileInfo(a);
-        var fb = new FileInfo(b);
-        string ra = fa.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? fa.FullName;
-        string rb = fb.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? fb.FullName;
-        return ra == rb;
+        string a = WithSeparator(RealPath(inputFolder)), b = WithSeparator(RealPath(outputFolder));
+        if (string.Equals(a, b, PathComparison))
+            throw new OnnxAudioException($"{outputFolder}: is the input folder {inputFolder} (the same folder through a link or another spelling); choose a separate output folder");
+        if (b.StartsWith(a, PathComparison))
+            throw new OnnxAudioException($"{outputFolder}: lies inside the input folder {inputFolder}; choose an output folder outside it");
+        if (a.StartsWith(b, PathComparison))
+            throw new OnnxAudioException($"{outputFolder}: contains the input folder {inputFolder}; choose an output folder outside it");
     }
+
+    /// <summary>
+    /// The absolute path with every existing component resolved through symbolic links (like realpath(3)); components
+    /// that do not exist yet are kept as written.
+    /// </summary>
+    public static string RealPath(string path) => RealPath(Path.GetFullPath(path), depth: 0);
+
+    private static string RealPath(string full, int depth)
+    {
+        if (depth > 40)
+            throw new OnnxAudioException($"{full}: too many levels of symbolic links");
+        string root = Path.GetPathRoot(full) ?? "";
+        string current = root;
+        string[] parts = full[root.Length..].Split([Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar], StringSplitOptions.RemoveEmptyEntries);
+        for (int i = 0; i < parts.Length; i++)
+        {
+            string next = Path.Combine(current, parts[i]);
+            FileSystemInfo info = Directory.Exists(next) ? new DirectoryInfo(next) : new FileInfo(next);
+            if (info.LinkTarget is string target)
+            {
+                string resolved = Path.IsPathRooted(target) ? target : Path.Combine(current, target);
+                next = RealPath(Path.GetFullPath(resolved), depth + 1);
+            }
+
+            current = next;
+        }
+
+        return current;
+    }
+
+    private static string WithSeparator(string path) =>
+        path.EndsWith(Path.DirectorySeparatorChar) ? path : path + Path.DirectorySeparatorChar;
 }

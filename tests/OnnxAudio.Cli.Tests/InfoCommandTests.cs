@@ -75,7 +75,7 @@ public class InfoCommandTests : IDisposable
         File.WriteAllBytes(bad, []);
         var (code, output, error) = CliRunner.Run("info", bad, SquareWave());
         Assert.Equal(1, code);
-        Assert.Contains("the file is empty", error);
+        Assert.Contains("bad.wav: is empty", error);
         Assert.Contains("32000 frames", output);
     }
 }

@@ -5,14 +5,14 @@ using OnnxAudio.Audio;
 
 namespace OnnxAudio.Cli.Commands;
 
-/// <summary><c>onnxaudio info FILE...</c>: format, duration, peak and RMS level of audio files.</summary>
+/// <summary><c>onnxaudio info IN...</c>: format, duration, peak and RMS level of audio files (folders walked).</summary>
 internal static class InfoCommand
 {
     public static Command Create(CliContext context)
     {
         var files = new Argument<string[]>("files")
         {
-            Description = "Audio files (WAV natively; mp3, flac, ogg, … through ffmpeg)",
+            Description = "Audio files or folders (WAV natively; mp3, flac, ogg, … through ffmpeg)",
             Arity = ArgumentArity.OneOrMore,
         }.RejectUnknownOptions();
         var json = new Option<bool>("--json") { Description = "Print one JSON object per file and line" };
@@ -20,13 +20,14 @@ internal static class InfoCommand
         command.SetAction(parse =>
         {
             int failures = 0;
-            foreach (string file in parse.GetValue(files)!)
+            string[] expanded = FileBatch.Expand(parse.GetValue(files)!);
+            foreach (string file in expanded)
             {
                 try
                 {
                     Print(context, file, parse.GetValue(json));
                 }
-                catch (OnnxAudioException e) when (parse.GetValue(files)!.Length > 1)
+                catch (OnnxAudioException e) when (expanded.Length > 1)
                 {
                     // With several files, one bad file is reported and the rest are still measured.
                     context.Error.WriteLine($"onnxaudio: {e.Message}");

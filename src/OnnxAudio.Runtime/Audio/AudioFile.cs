@@ -12,6 +12,10 @@ public static class AudioFile
             throw new AudioFormatException(path, "is a folder, not an audio file");
         if (!File.Exists(path))
             throw new AudioFormatException(path, "no such file");
+        // FIFOs, devices and sockets report no length (and opening a FIFO blocks until a writer comes): refuse them, as
+        // an empty file, before opening anything.
+        if (new FileInfo(path).Length == 0)
+            throw new AudioFormatException(path, "is empty, or not a regular file (a FIFO, device or socket)");
 
         Span<byte> magic = stackalloc byte[4];
         int got;
@@ -25,9 +29,14 @@ public static class AudioFile
             throw new AudioFormatException(path, e.Message, e);
         }
 
+        // A RIFF/RF64/BW64 header is read natively. A file named .wav is read as WAV too (for the reader's exact
+        // complaint about a damaged header) unless its content is plainly another format that ffmpeg decodes: an mp3
+        // (ID3 tag or MPEG frame sync), FLAC or Ogg renamed to .wav. Other names go to ffmpeg.
         bool riff = got == 4 && (magic.SequenceEqual("RIFF"u8) || magic.SequenceEqual("RF64"u8) || magic.SequenceEqual("BW64"u8));
+        bool otherFormat = got == 4 && (magic[..3].SequenceEqual("ID3"u8) || (magic[0] == 0xFF && (magic[1] & 0xE0) == 0xE0) ||
+                                        magic.SequenceEqual("fLaC"u8) || magic.SequenceEqual("OggS"u8));
         string extension = Path.GetExtension(path).ToLowerInvariant();
-        if (riff || got < 4 || extension is ".wav" or ".wave")
+        if (riff || got < 4 || (extension is ".wav" or ".wave" && !(otherFormat && ExternalTools.Find("ffmpeg") is not null)))
             return WavReader.Open(path);
         return FfmpegAudioSource.Open(path);
     }
