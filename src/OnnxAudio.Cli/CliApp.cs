@@ -28,8 +28,11 @@ internal static class CliApp
         return root;
     }
 
-    /// <summary>Parses and runs; returns 0 on success, 1 on a user error, 2 on a usage error.</summary>
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    /// <summary>
+    /// Parses and runs; returns 0 on success, 1 on a user error, 2 on a usage error, 130/143 when interrupted by
+    /// SIGINT/SIGTERM (<paramref name="interruption"/>), 70 for a bug.
+    /// </summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, Interruption? interruption = null)
     {
         var context = new CliContext(stdout, stderr);
         RootCommand root = BuildRoot(context);
@@ -45,12 +48,20 @@ internal static class CliApp
         bool verbose = parse.GetValue(VerboseOption);
         try
         {
-            return parse.Invoke(new InvocationConfiguration
+            // Asynchronous invocation passes the token to the commands (synchronous invocation never cancels it);
+            // System.CommandLine's own signal handling is off: Interruption owns the signals.
+            return parse.InvokeAsync(new InvocationConfiguration
             {
                 Output = stdout,
                 Error = stderr,
                 EnableDefaultExceptionHandler = false,
-            });
+                ProcessTerminationTimeout = null,
+            }, interruption?.Token ?? CancellationToken.None).GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (interruption is { ExitCode: > 0 })
+        {
+            stderr.WriteLine($"onnxaudio: interrupted by {interruption.SignalName}; finished outputs are kept, unfinished ones removed");
+            return interruption.ExitCode;
         }
         catch (Exception e) when (IsUserError(e))
         {

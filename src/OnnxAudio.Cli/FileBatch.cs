@@ -96,24 +96,37 @@ internal static class FileBatch
     {
         var results = new string?[items.Count];
         var errors = new string?[items.Count];
+        var finished = new bool[items.Count];
         int done = 0;
         bool interactive = IsInteractive(context) && items.Count > 1;
-        Parallel.For(0, items.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, jobs), CancellationToken = cancellationToken }, i =>
+        try
         {
-            try
+            Parallel.For(0, items.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, jobs), CancellationToken = cancellationToken }, i =>
             {
-                results[i] = work(i);
-            }
-            catch (Exception e) when (e is OnnxAudioException or IOException or UnauthorizedAccessException)
-            {
-                errors[i] = e.Message;
-            }
+                try
+                {
+                    results[i] = work(i);
+                }
+                catch (Exception e) when (e is OnnxAudioException or IOException or UnauthorizedAccessException)
+                {
+                    errors[i] = e.Message;
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    return; // abandoned mid-file: its writer removed the temporary file
+                }
 
-            int n = Interlocked.Increment(ref done);
-            if (interactive)
-                lock (context.Error)
-                    context.Error.Write($"\r{n}/{items.Count} files");
-        });
+                finished[i] = true;
+                int n = Interlocked.Increment(ref done);
+                if (interactive)
+                    lock (context.Error)
+                        context.Error.Write($"\r{n}/{items.Count} files");
+            });
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+
         if (interactive)
             context.Error.WriteLine();
         for (int i = 0; i < items.Count; i++)
@@ -124,7 +137,33 @@ internal static class FileBatch
                 context.Out.WriteLine(results[i]);
         }
 
+        if (cancellationToken.IsCancellationRequested)
+        {
+            context.Error.WriteLine($"onnxaudio: {finished.Count(f => f)} of {items.Count} files completed before the interruption; run the same command again to do the rest");
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
         return errors.All(e => e is null);
+    }
+
+    /// <summary>
+    /// Drops the pairs whose output exists already (outputs appear only when complete, so these are done), unless
+    /// <paramref name="overwrite"/>; says how many were skipped. A re-run after an interruption thus does the rest.
+    /// </summary>
+    public static (string Input, string Output)[] SkipExisting(CliContext context, (string Input, string Output)[] pairs, bool overwrite)
+    {
+        if (overwrite)
+            return pairs;
+        var todo = pairs.Where(p => !File.Exists(p.Output)).ToArray();
+        if (todo.Length < pairs.Length)
+        {
+            string example = pairs.First(p => File.Exists(p.Output)).Output;
+            context.Error.WriteLine(pairs.Length == 1
+                ? $"onnxaudio: {example}: exists already; skipped (--overwrite replaces it)"
+                : $"onnxaudio: {pairs.Length - todo.Length} of {pairs.Length} outputs exist already (e.g. {example}); skipped (--overwrite replaces them)");
+        }
+
+        return todo;
     }
 
     /// <summary>Whether progress may be drawn: standard error is a terminal and is where this command writes messages.</summary>

@@ -1,3 +1,4 @@
 using OnnxAudio.Cli;
 
-return CliApp.Run(args, Console.Out, Console.Error);
+using var interruption = new Interruption();
+return CliApp.Run(args, Console.Out, Console.Error, interruption);

@@ -32,7 +32,7 @@ internal static class CodecCommands
             using SpeechCodec codec = SpeechCodec.Load(parse.GetValue(model) ?? ShippedModels.Require("codec.encoder.onnx"), inferenceOptions);
             InferenceArguments.ReportChoice(context, parse, inferenceOptions, codec.Provider);
             int codebooks = codec.CodebooksFor(parse.GetValue(kbps));
-            var pairs = FileBatch.Map(parse.GetValue(input)!, parse.GetValue(output)!, Extension);
+            var pairs = FileBatch.SkipExisting(context, FileBatch.Map(parse.GetValue(input)!, parse.GetValue(output)!, Extension), parse.GetValue(overwrite));
             bool ok = FileBatch.Run(context, pairs.Select(p => p.Input).ToArray(), parse.GetValue(jobs), cancellationToken, i =>
             {
                 var (from, to) = pairs[i];
@@ -42,8 +42,9 @@ internal static class CodecCommands
                     stream => codec.Compress(source, stream, codebooks, parse.GetValue(entropy), progress, cancellationToken));
                 long bits = new FileInfo(to).Length * 8;
                 double seconds = header.DurationSeconds;
+                string rate = seconds > 0 ? string.Create(CultureInfo.InvariantCulture, $"{bits / seconds / 1000:0.000} kbit/s") : "no audio (header only)";
                 return string.Create(CultureInfo.InvariantCulture,
-                    $"{from} -> {to}: {seconds:0.00} s, {bits / 8} bytes, {bits / Math.Max(1e-9, seconds) / 1000:0.000} kbit/s (nominal {header.PayloadBitsPerSecond / 1000:0.###})");
+                    $"{from} -> {to}: {seconds:0.00} s, {bits / 8} bytes, {rate} (nominal {header.PayloadBitsPerSecond / 1000:0.###})");
             });
             return Task.FromResult(ok ? ExitCodes.Success : ExitCodes.UserError);
         });
@@ -66,7 +67,7 @@ internal static class CodecCommands
             Onnx.InferenceOptions inferenceOptions = inference.Read(parse);
             using SpeechCodec codec = SpeechCodec.LoadDecoder(decoderPath, inferenceOptions);
             InferenceArguments.ReportChoice(context, parse, inferenceOptions, codec.Provider);
-            var pairs = FileBatch.Map(parse.GetValue(input)!, parse.GetValue(output)!, ".wav", [Extension]);
+            var pairs = FileBatch.SkipExisting(context, FileBatch.Map(parse.GetValue(input)!, parse.GetValue(output)!, ".wav", [Extension]), parse.GetValue(overwrite));
             var options = new WavWriterOptions { Overwrite = parse.GetValue(overwrite) };
             bool ok = FileBatch.Run(context, pairs.Select(p => p.Input).ToArray(), parse.GetValue(jobs), cancellationToken, i =>
             {

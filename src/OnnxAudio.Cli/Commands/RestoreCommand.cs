@@ -36,7 +36,7 @@ internal static class RestoreCommand
             InferenceArguments.ReportChoice(context, parse, inferenceOptions, restorer.Provider);
             if (restorer.Kind.ToString().ToLowerInvariant() != taskName)
                 throw new OnnxAudioException($"{restorer.Metadata.Name}: this model does {restorer.Kind.ToString().ToLowerInvariant()}, not {taskName}");
-            var pairs = FileBatch.Map(parse.GetValue(input)!, parse.GetValue(output)!, ".wav");
+            var pairs = FileBatch.SkipExisting(context, FileBatch.Map(parse.GetValue(input)!, parse.GetValue(output)!, ".wav"), parse.GetValue(overwrite));
             // Restored peaks of clipped audio may exceed full scale: declipping writes 32-bit float so they survive.
             var options = new WavWriterOptions
             {

@@ -118,7 +118,15 @@ public sealed class WavWriter : IDisposable
             if (newTotal > uint.MaxValue - _headerBytes && !_options.AllowRf64)
                 throw new OnnxAudioException($"{Path}: the audio exceeds the 4 GiB limit of a WAV file (allow RF64 output to write it)");
             Encode(part, _block.AsSpan(0, bytes));
-            _file.Write(_block, 0, bytes);
+            try
+            {
+                _file.Write(_block, 0, bytes);
+            }
+            catch (IOException e)
+            {
+                throw WriteFailed(e);
+            }
+
             _dataBytes = newTotal;
             _framesWritten += part.Length / channels;
             interleaved = interleaved[part.Length..];
@@ -134,10 +142,18 @@ public sealed class WavWriter : IDisposable
         bool rf64 = _dataBytes > uint.MaxValue - _headerBytes;
         byte[] header = new byte[_headerBytes];
         WriteHeader(header, _dataBytes, rf64, measureOnly: false);
-        _file.Position = 0;
-        _file.Write(header);
-        _file.Flush(flushToDisk: true);
-        _file.Dispose();
+        try
+        {
+            _file.Position = 0;
+            _file.Write(header);
+            _file.Flush(flushToDisk: true);
+            _file.Dispose();
+        }
+        catch (IOException e)
+        {
+            throw WriteFailed(e);
+        }
+
         try
         {
             File.Move(TempPath, Path, _options.Overwrite);
@@ -159,10 +175,23 @@ public sealed class WavWriter : IDisposable
         _disposed = true;
         if (!_committed)
         {
-            _file.Dispose();
-            TryDelete(TempPath);
+            try
+            {
+                _file.Dispose(); // flushes what is buffered, which fails again on a full disk
+            }
+            catch (IOException)
+            {
+            }
+            finally
+            {
+                TryDelete(TempPath);
+            }
         }
     }
+
+    /// <summary>A write error named by the output the user asked for (not the hidden temporary file).</summary>
+    private OnnxAudioException WriteFailed(IOException e) =>
+        new($"{Path}: could not write the output: {e.Message.Replace(TempPath, "(temporary file)", StringComparison.Ordinal).Trim()}", e);
 
     private void Encode(ReadOnlySpan<float> samples, Span<byte> bytes)
     {

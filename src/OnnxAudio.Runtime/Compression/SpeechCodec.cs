@@ -189,7 +189,7 @@ public sealed class SpeechCodec : IDisposable
         if (codebooks < 1 || codebooks > Codebooks)
             throw new ArgumentOutOfRangeException(nameof(codebooks), codebooks, $"The model has {Codebooks} codebooks.");
 
-        var writer = new BlockSink(this, codebooks, entropyCoding ? _tables : null);
+        using var writer = new BlockSink(this, codebooks, entropyCoding ? _tables : null);
         var analysis = new PaddedSignal(SamplesPerFrame);
         float[] read = new float[1 << 15];
         long nextLatent = 0;
