@@ -44,8 +44,12 @@ internal sealed class InferenceArguments
     public InferenceOptions Read(ParseResult parse)
     {
         int threads = parse.GetValue(_threads);
-        if (threads < 0 || parse.GetValue(_device) < 0)
-            throw new OnnxAudioException("--threads and --device must not be negative");
+        if (threads is < 0 or > InferenceOptions.MaxThreads)
+            throw new OnnxAudioException($"--threads must lie between 0 (one per core) and {InferenceOptions.MaxThreads}, not {threads}");
+        if (parse.GetValue(_device) < 0)
+            throw new OnnxAudioException("--device must not be negative");
+        if (parse.GetValue(_cache) is string cache)
+            RequireWritableFolder(cache);
         return new InferenceOptions
         {
             Provider = parse.GetValue(_provider) switch
@@ -67,6 +71,22 @@ internal sealed class InferenceArguments
             },
             OptimizedModelCache = parse.GetValue(_cache),
         };
+    }
+
+    /// <summary>The model cache must be usable: a folder that cannot be written is an error, not silently ignored.</summary>
+    private static void RequireWritableFolder(string folder)
+    {
+        string probe = Path.Combine(folder, $".onnxaudio-write-test-{Guid.NewGuid():N}");
+        try
+        {
+            Directory.CreateDirectory(folder);
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new OnnxAudioException($"{folder}: the --model-cache folder cannot be written: {e.Message}");
+        }
     }
 
     /// <summary>With --provider auto, says on standard error which provider was picked (only with --verbose, to keep output clean).</summary>

@@ -69,7 +69,7 @@ public class OutputPolicyTests : IDisposable
     }
 
     [RequiresToolFact("mkfifo")]
-    public void A_fifo_or_a_device_is_refused_at_once_instead_of_blocking()
+    public async Task A_fifo_or_a_device_is_refused_at_once_instead_of_blocking()
     {
         string fifo = _folder.File("pipe.wav");
         using (var mk = Process.Start("mkfifo", fifo))
@@ -85,8 +85,7 @@ public class OutputPolicyTests : IDisposable
                  })
         {
             var run = Task.Run(() => CliRunner.Run(args));
-            Assert.True(run.Wait(TimeSpan.FromSeconds(60)), $"'{string.Join(' ', args)}' blocked");
-            var (code, _, error) = run.Result;
+            var (code, _, error) = await run.WaitAsync(TimeSpan.FromSeconds(60));
             Assert.Equal(1, code);
             Assert.Contains("not a regular file", error);
         }

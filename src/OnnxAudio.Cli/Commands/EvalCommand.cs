@@ -146,9 +146,18 @@ internal static class EvalCommand
                     lineNumber++;
                     if (line.Trim().Length == 0)
                         continue;
-                    using var doc = JsonDocument.Parse(line);
-                    string file = doc.RootElement.GetProperty("file").GetString() ?? throw new OnnxAudioException($"{predictionsFile}:{lineNumber}: no file");
-                    string label = doc.RootElement.GetProperty("label").GetString() ?? throw new OnnxAudioException($"{predictionsFile}:{lineNumber}: no label");
+                    string file, label;
+                    try
+                    {
+                        using var doc = JsonDocument.Parse(line);
+                        file = doc.RootElement.TryGetProperty("file", out JsonElement f) && f.ValueKind == JsonValueKind.String ? f.GetString()! : throw new OnnxAudioException($"{predictionsFile}:{lineNumber}: no \"file\" string");
+                        label = doc.RootElement.TryGetProperty("label", out JsonElement l) && l.ValueKind == JsonValueKind.String ? l.GetString()! : throw new OnnxAudioException($"{predictionsFile}:{lineNumber}: no \"label\" string");
+                    }
+                    catch (Exception e) when (e is JsonException or InvalidOperationException)
+                    {
+                        throw new OnnxAudioException($"{predictionsFile}:{lineNumber}: not a JSON object with 'file' and 'label' ({e.Message.ReplaceLineEndings(" ")})");
+                    }
+
                     truth.Add(TrueLabel(file));
                     predicted.Add(label);
                 }

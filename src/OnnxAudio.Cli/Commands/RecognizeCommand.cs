@@ -28,6 +28,9 @@ internal static class RecognizeCommand
         inference.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
         {
+            float limit = parse.GetValue(threshold);
+            if (!(limit is > 0 and <= 1))
+                throw new OnnxAudioException($"--threshold is a score between 0 and 1 (exclusive of 0), not {limit.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
             string modelPath = parse.GetValue(model) ?? ShippedModels.Require("kws.onnx");
             InferenceOptions options = inference.Read(parse);
             using AudioClassifier classifier = AudioClassifier.Load(modelPath, options);

@@ -30,12 +30,11 @@ public sealed class Dnsmos : IDisposable
 
     public static Dnsmos Load(string path, InferenceOptions? options = null)
     {
-        if (!File.Exists(path))
-            throw new OnnxAudioException($"{path}: no such DNSMOS model file");
+        byte[] model = ModelFile.Read(path);
         InferenceSession session;
         try
         {
-            session = SessionFactory.Create(File.ReadAllBytes(path), options ?? InferenceOptions.Default, out _);
+            session = SessionFactory.Create(model, options ?? InferenceOptions.Default, out _);
         }
         catch (OnnxRuntimeException e)
         {

@@ -11,6 +11,9 @@ public sealed class InferenceOptions
     /// <summary>GPU index for CUDA and DirectML.</summary>
     public int DeviceId { get; init; }
 
+    /// <summary>The most threads a session may ask for: more only costs memory and start-up time (each is a real thread).</summary>
+    public const int MaxThreads = 256;
+
     /// <summary>Threads inside one operator; 0 lets ONNX Runtime choose (one per physical core).</summary>
     public int IntraOpThreads { get; init; }
 
@@ -36,8 +39,8 @@ public sealed class InferenceOptions
     {
         if (DeviceId < 0)
             throw new ArgumentOutOfRangeException(nameof(DeviceId), DeviceId, "The device id must be 0 or more.");
-        if (IntraOpThreads < 0 || InterOpThreads < 0)
-            throw new ArgumentOutOfRangeException(nameof(IntraOpThreads), "Thread counts must be 0 (ONNX Runtime's choice) or more.");
+        if (IntraOpThreads is < 0 or > MaxThreads || InterOpThreads is < 0 or > MaxThreads)
+            throw new ArgumentOutOfRangeException(nameof(IntraOpThreads), $"Thread counts must lie between 0 (ONNX Runtime's choice) and {MaxThreads}.");
         if (!Enum.IsDefined(GraphOptimization))
             throw new ArgumentOutOfRangeException(nameof(GraphOptimization), GraphOptimization, "Unknown graph optimisation level.");
     }

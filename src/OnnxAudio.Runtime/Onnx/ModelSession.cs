@@ -27,11 +27,7 @@ internal sealed class ModelSession : IDisposable
 
     public static ModelSession Load(string path, InferenceOptions? options, string expectedTask)
     {
-        if (Directory.Exists(path))
-            throw new OnnxAudioException($"{path}: is a folder, not a model file");
-        if (!File.Exists(path))
-            throw new OnnxAudioException($"{path}: no such model file");
-        return Load(File.ReadAllBytes(path), path, options, expectedTask);
+        return Load(ModelFile.Read(path), path, options, expectedTask);
     }
 
     public static ModelSession Load(byte[] model, string name, InferenceOptions? options, string expectedTask)

@@ -1,0 +1,73 @@
+using OnnxAudio.Audio;
+
+namespace OnnxAudio.Cli.Tests;
+
+/// <summary>User mistakes that used to end in exit 70 ("internal error"), a hang or an out-of-memory: each is now one clear line and exit 1.</summary>
+public class UserMistakeTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    private string Clip()
+    {
+        string path = _folder.File("clip.wav");
+        AudioFile.WriteMono(path, new float[16000].Select((_, i) => (float)(0.1 * Math.Sin(i * 0.05))).ToArray(), 16000);
+        return path;
+    }
+
+    [Theory]
+    [InlineData("5")]
+    [InlineData("-1")]
+    [InlineData("0")]
+    public void A_threshold_outside_0_to_1_is_refused(string threshold)
+    {
+        var (code, _, error) = CliRunner.Run("recognize", Clip(), "--stream", "--threshold", threshold);
+        Assert.Equal(1, code);
+        Assert.Contains("--threshold", error);
+    }
+
+    [Fact]
+    public void A_malformed_predictions_line_names_the_file_and_line()
+    {
+        string predictions = _folder.File("p.jsonl");
+        File.WriteAllLines(predictions, ["{\"file\": \"yes/a.wav\", \"label\": \"yes\"}", "{not json", ""]);
+        var (code, _, error) = CliRunner.Run("eval", "classify", "--predictions", predictions);
+        Assert.Equal(1, code);
+        Assert.Contains("p.jsonl:2", error);
+        File.WriteAllLines(predictions, ["{\"file\": 3, \"label\": \"yes\"}"]);
+        (code, _, error) = CliRunner.Run("eval", "classify", "--predictions", predictions);
+        Assert.Equal(1, code);
+        Assert.Contains("p.jsonl:1", error);
+    }
+
+    [Fact]
+    public void Absurd_thread_counts_are_refused_before_any_thread_is_made()
+    {
+        var (code, _, error) = CliRunner.Run("recognize", Clip(), "--threads", "100000");
+        Assert.Equal(1, code);
+        Assert.Contains("--threads must lie between 0", error);
+    }
+
+    [Fact]
+    public async Task A_device_or_an_empty_file_as_model_is_refused_without_reading_it()
+    {
+        string clip = Clip();
+        foreach (string model in new[] { "/dev/zero", _folder.Write("empty.onnx", []) })
+        {
+            var run = Task.Run(() => CliRunner.Run("recognize", clip, "--model", model));
+            var (code, _, error) = await run.WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal(1, code);
+            Assert.Contains("not a regular file", error);
+        }
+    }
+
+    [Fact]
+    public void A_model_cache_that_cannot_be_written_is_an_error()
+    {
+        string blocker = _folder.Write("a-file", [1]);
+        var (code, _, error) = CliRunner.Run("recognize", Clip(), "--model-cache", Path.Combine(blocker, "cache"));
+        Assert.Equal(1, code);
+        Assert.Contains("--model-cache folder cannot be written", error);
+    }
+}
