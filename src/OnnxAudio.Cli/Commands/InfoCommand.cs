@@ -13,12 +13,17 @@ internal static class InfoCommand
         var files = new Argument<string[]>("files")
         {
             Description = "Audio files or folders (WAV natively; mp3, flac, ogg, … through ffmpeg)",
-            Arity = ArgumentArity.OneOrMore,
+            Arity = ArgumentArity.ZeroOrMore,
         }.RejectUnknownOptions();
         var json = new Option<bool>("--json") { Description = "Print one JSON object per file and line" };
-        var command = new Command("info", "Print the format, duration, peak and RMS level of audio files") { files, json };
+        var models = new Option<bool>("--models") { Description = "Print where the shipped models are looked for, in order, and which are found" };
+        var command = new Command("info", "Print the format, duration, peak and RMS level of audio files") { files, json, models };
         command.SetAction(parse =>
         {
+            if (parse.GetValue(models))
+                return PrintModels(context);
+            if (parse.GetValue(files) is not { Length: > 0 })
+                throw new OnnxAudioException("give audio files or folders (or --models)");
             int failures = 0;
             string[] expanded = FileBatch.Expand(parse.GetValue(files)!);
             foreach (string file in expanded)
@@ -38,6 +43,23 @@ internal static class InfoCommand
             return failures == 0 ? ExitCodes.Success : ExitCodes.UserError;
         });
         return command;
+    }
+
+    private static int PrintModels(CliContext context)
+    {
+        context.Out.WriteLine("Shipped models are looked for here, first match wins:");
+        int i = 1;
+        foreach (var (folder, description) in ShippedModels.Places())
+        {
+            string[] found = folder is not null && Directory.Exists(folder)
+                ? Directory.GetFiles(folder, "*.onnx").Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToArray()
+                : [];
+            context.Out.WriteLine($"{i++}. {description}" + (folder is null ? "" : found.Length > 0 ? $" ({string.Join(", ", found)})" : " (no models)"));
+        }
+
+        foreach (string name in new[] { "kws.onnx", "denoise.onnx", "declip.onnx", "codec.encoder.onnx", "codec.decoder.onnx", "dnsmos.onnx" })
+            context.Out.WriteLine($"{name,-20} {ShippedModels.Find(name) ?? "not found"}");
+        return ExitCodes.Success;
     }
 
     private static void Print(CliContext context, string file, bool json)
