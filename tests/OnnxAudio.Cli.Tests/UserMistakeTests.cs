@@ -70,4 +70,34 @@ public class UserMistakeTests : IDisposable
         Assert.Equal(1, code);
         Assert.Contains("--model-cache folder cannot be written", error);
     }
+
+    [Fact]
+    public void Aligning_a_file_shorter_than_the_search_window_is_an_input_problem_not_a_crash()
+    {
+        string tiny = _folder.File("tiny.wav");
+        AudioFile.WriteMono(tiny, new float[100].Select((_, i) => (float)Math.Sin(i)).ToArray(), 16000);
+        var (code, _, error) = CliRunner.Run("eval", "pairs", "--reference", tiny, "--estimate", tiny, "--align");
+        Assert.Equal(1, code);
+        Assert.DoesNotContain("internal error", error);
+        Assert.Contains("tiny.wav", error);
+    }
+
+    [Fact]
+    public void Convert_creates_a_missing_output_folder_like_the_other_commands()
+    {
+        string output = _folder.File("new/deeper/out.wav");
+        var (code, _, error) = CliRunner.Run("convert", Clip(), output);
+        Assert.True(code == 0, error);
+        Assert.Equal(16000, AudioFile.ReadMono(output, 16000).Length);
+    }
+
+    [Fact]
+    public void The_demo_refuses_a_folder_that_holds_files_already()
+    {
+        string mine = _folder.Write("keep.txt", [42]);
+        var (code, _, error) = CliRunner.Run("demo", "--out", _folder.Path);
+        Assert.Equal(1, code);
+        Assert.Contains("is not empty", error);
+        Assert.Equal([42], File.ReadAllBytes(mine));
+    }
 }

@@ -36,6 +36,7 @@ internal static class ConvertCommand
                 Encoding = parse.GetValue(asFloat) ? WavSampleEncoding.Float32 : WavSampleEncoding.Pcm16,
                 Overwrite = parse.GetValue(overwrite),
             };
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outPath))!); // as the other commands do
             using WavWriter writer = WavWriter.Create(outPath, source.Format, options);
             float[] block = new float[8192 * source.Format.Channels];
             int n;

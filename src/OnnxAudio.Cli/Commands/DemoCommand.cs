@@ -18,6 +18,9 @@ internal static class DemoCommand
         command.SetAction(parse =>
         {
             string folder = parse.GetValue(outDir) ?? Path.Combine(Path.GetTempPath(), $"onnxaudio-demo-{Environment.ProcessId}");
+            // The demo writes fixed names: into a folder of the user's that holds anything already, it could replace their files.
+            if (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any())
+                throw new OnnxAudioException($"{folder}: is not empty; give --out a new or empty folder (the demo writes files of its own names there)");
             Directory.CreateDirectory(folder);
             Run(context, folder);
             return ExitCodes.Success;

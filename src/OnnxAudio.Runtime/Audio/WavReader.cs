@@ -289,6 +289,8 @@ public sealed class WavReader : IAudioSource
             long padded = size + (size & 1);
             if (id == "fmt ")
             {
+                if (fmt is not null)
+                    throw new AudioFormatException(name, "two 'fmt ' chunks: the file is damaged or was written wrongly, and which one holds is unknown");
                 if (size < 16)
                     throw new AudioFormatException(name, $"'fmt ' chunk of {size} bytes, at least 16 are needed");
                 if (size > MaxFmtChunkBytes)

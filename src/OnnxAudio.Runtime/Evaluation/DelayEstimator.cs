@@ -28,11 +28,13 @@ public static class DelayEstimator
         }
 
         Fft.Inverse(ar, ai);
+        // Lags beyond the signals' length overlap nothing (and would wrap around the circular correlation).
+        maxLag = Math.Min(maxLag, Math.Max(reference.Length, estimate.Length) - 1);
         int best = 0;
         float bestValue = float.NegativeInfinity;
         for (int lag = -maxLag; lag <= maxLag; lag++)
         {
-            float value = ar[(lag + n) % n];
+            float value = ar[((lag % n) + n) % n];
             if (value > bestValue)
             {
                 bestValue = value;

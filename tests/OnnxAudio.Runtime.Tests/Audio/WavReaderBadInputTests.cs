@@ -30,6 +30,10 @@ public class WavReaderBadInputTests : IDisposable
     [Fact]
     public void Empty_file() => Assert.Contains("empty", ReadFails([]).Problem);
 
+    [Fact]
+    public void Two_fmt_chunks_are_refused_rather_than_one_chosen_silently() =>
+        Assert.Contains("two 'fmt ' chunks", ReadFails(WavBytes.Riff().Fmt(1, 1, 16000, 16).Fmt(1, 2, 8000, 16).Data(new byte[8]).ToArray()).Problem);
+
     [Theory]
     [InlineData(3)]
     [InlineData(11)]
