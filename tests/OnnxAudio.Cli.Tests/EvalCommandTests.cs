@@ -160,4 +160,24 @@ public class EvalCommandTests : IDisposable
         using var doc = JsonDocument.Parse(File.ReadAllText(json));
         Assert.Equal(0.75, doc.RootElement.GetProperty("accuracy").GetDouble(), 9);
     }
+
+    [Fact]
+    public void Classify_reports_the_calibration_of_the_scores()
+    {
+        // Four predictions at 0.9, three right: accuracy 0.75 against confidence 0.9 → ECE 0.15.
+        string predictions = _folder.File("scored.jsonl");
+        File.WriteAllLines(predictions,
+        [
+            "{\"file\": \"yes/a.wav\", \"label\": \"yes\", \"score\": 0.9}",
+            "{\"file\": \"yes/b.wav\", \"label\": \"yes\", \"score\": 0.9}",
+            "{\"file\": \"no/c.wav\", \"label\": \"no\", \"score\": 0.9}",
+            "{\"file\": \"no/d.wav\", \"label\": \"yes\", \"score\": 0.9}",
+        ]);
+        string json = _folder.File("calibration.json");
+        var (code, output, error) = CliRunner.Run("eval", "classify", "--predictions", predictions, "--json", json);
+        Assert.True(code == 0, error);
+        Assert.Contains("expected calibration error 0.150", output);
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        Assert.Equal(0.15, doc.RootElement.GetProperty("ece").GetDouble(), 9);
+    }
 }

@@ -108,6 +108,7 @@ internal static class EvalCommand
             string[] keep = parse.GetValue(keywords) ?? [];
             var truth = new List<string>();
             var predicted = new List<string>();
+            var confidence = new List<double>();
             string TrueLabel(string file)
             {
                 string parent = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(file))!);
@@ -122,6 +123,7 @@ internal static class EvalCommand
                 using var classifier = Recognition.AudioClassifier.Load(modelPath);
                 string[] files = Directory.EnumerateFiles(dataFolder, "*.wav", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
                 var labelsOut = new string[files.Length];
+                var scoresOut = new double[files.Length];
                 double? snrDb = parse.GetValue(snr);
                 string noiseKind = parse.GetValue(noise)!;
                 int noiseSeed = parse.GetValue(seed);
@@ -130,12 +132,15 @@ internal static class EvalCommand
                     float[] clip = AudioFile.ReadMono(files[i], classifier.SampleRate);
                     if (snrDb is double level)
                         clip = WithNoise(clip, level, noiseKind, StableSeed(Path.GetRelativePath(dataFolder, files[i]), noiseSeed));
-                    labelsOut[i] = classifier.Classify(clip).Label;
+                    var result = classifier.Classify(clip);
+                    labelsOut[i] = result.Label;
+                    scoresOut[i] = result.Score;
                 });
                 if (snrDb is double used)
                     context.Out.WriteLine(string.Create(Inv, $"every clip mixed with {noiseKind} noise at {used:0.#} dB SNR (seed {noiseSeed})"));
                 truth.AddRange(files.Select(TrueLabel));
                 predicted.AddRange(labelsOut);
+                confidence.AddRange(scoresOut);
             }
             else
             {
@@ -152,6 +157,8 @@ internal static class EvalCommand
                         using var doc = JsonDocument.Parse(line);
                         file = doc.RootElement.TryGetProperty("file", out JsonElement f) && f.ValueKind == JsonValueKind.String ? f.GetString()! : throw new OnnxAudioException($"{predictionsFile}:{lineNumber}: no \"file\" string");
                         label = doc.RootElement.TryGetProperty("label", out JsonElement l) && l.ValueKind == JsonValueKind.String ? l.GetString()! : throw new OnnxAudioException($"{predictionsFile}:{lineNumber}: no \"label\" string");
+                        if (doc.RootElement.TryGetProperty("score", out JsonElement sc) && sc.ValueKind == JsonValueKind.Number)
+                            confidence.Add(sc.GetDouble());
                     }
                     catch (Exception e) when (e is JsonException or InvalidOperationException)
                     {
@@ -168,7 +175,12 @@ internal static class EvalCommand
             string[] labels = truth.Concat(predicted).Distinct().Order(StringComparer.Ordinal).ToArray();
             var report = ClassificationReport.Compute(truth.Select(t => Array.IndexOf(labels, t)).ToArray(), predicted.Select(p => Array.IndexOf(labels, p)).ToArray(), labels);
             TextWriter o = context.Out;
-            o.WriteLine(string.Create(Inv, $"{report.Total} files, accuracy {100 * report.Accuracy:0.00}%, macro F1 {report.MacroF1:0.000}"));
+            // Calibration of the printed scores (when every prediction has one): a score of 0.8 should be right 80 % of the time.
+            Calibration? calibration = confidence.Count == truth.Count
+                ? Calibration.Compute(confidence, truth.Select((t, i) => t == predicted[i]).ToArray())
+                : null;
+            o.WriteLine(string.Create(Inv, $"{report.Total} files, accuracy {100 * report.Accuracy:0.00}%, macro F1 {report.MacroF1:0.000}") +
+                        (calibration is null ? "" : string.Create(Inv, $", expected calibration error {calibration.ExpectedCalibrationError:0.000} (mean score {confidence.Average():0.000})")));
             o.WriteLine($"{"class",-14} {"support",8} {"precision",10} {"recall",8} {"F1",8}");
             foreach (ClassMetrics c in report.Classes)
                 o.WriteLine(string.Create(Inv, $"{c.Label,-14} {c.Support,8} {c.Precision,10:0.000} {c.Recall,8:0.000} {c.F1,8:0.000}"));
@@ -179,6 +191,11 @@ internal static class EvalCommand
                     w.WriteNumber("files", report.Total);
                     w.WriteNumber("accuracy", report.Accuracy);
                     w.WriteNumber("macro_f1", report.MacroF1);
+                    if (calibration is not null)
+                    {
+                        w.WriteNumber("ece", calibration.ExpectedCalibrationError);
+                        w.WriteNumber("mean_score", confidence.Average());
+                    }
                     w.WriteStartArray("labels");
                     foreach (string l in labels)
                         w.WriteStringValue(l);

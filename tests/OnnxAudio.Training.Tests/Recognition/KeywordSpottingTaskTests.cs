@@ -39,7 +39,7 @@ public class KeywordSpottingTaskTests : IDisposable
     [RequiresToolFact("espeak-ng")]
     public void Every_architecture_trains_exports_and_classifies_in_the_runtime_like_torch()
     {
-        foreach (string arch in new[] { "dscnn", "crnn", "transformer" })
+        foreach (string arch in new[] { "dscnn", "crnn", "transformer", "bcresnet" })
         {
             var options = new TrainingOptions
             {
@@ -69,6 +69,17 @@ public class KeywordSpottingTaskTests : IDisposable
             using (no_grad())
                 expected = OnnxExporter.ToArray(((nn.Module<Tensor, Tensor>)task.Model).forward(tensor(channelMajor).reshape(1, 40, frames)).softmax(1));
             Assert.True(expected.Zip(ours, (a, b) => Math.Abs(a - b)).Max() <= 1e-4, $"{arch}: runtime and torch differ");
+
+            // Export fits a temperature on the held-out split and folds it into the graph: softmax(logits / T).
+            string onnx = Path.Combine(_run, $"{arch}-calibrated.onnx");
+            task.Export(onnx, record);
+            Assert.InRange(task.Temperature, 0.25, 8);
+            using AudioClassifier calibrated = AudioClassifier.Load(onnx);
+            Assert.Equal(task.Temperature, double.Parse(calibrated.Metadata.Get("temperature")!, System.Globalization.CultureInfo.InvariantCulture));
+            calibrated.Probabilities(audio, ours);
+            using (no_grad())
+                expected = OnnxExporter.ToArray((((nn.Module<Tensor, Tensor>)task.Model).forward(tensor(channelMajor).reshape(1, 40, frames)) / task.Temperature).softmax(1));
+            Assert.True(expected.Zip(ours, (a, b) => Math.Abs(a - b)).Max() <= 1e-4, $"{arch}: calibrated runtime and torch differ");
         }
     }
 
