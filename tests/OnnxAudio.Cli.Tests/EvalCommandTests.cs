@@ -180,4 +180,27 @@ public class EvalCommandTests : IDisposable
         using var doc = JsonDocument.Parse(File.ReadAllText(json));
         Assert.Equal(0.15, doc.RootElement.GetProperty("ece").GetDouble(), 9);
     }
+
+    [Fact]
+    public void Classify_scales_every_clip_to_the_asked_peak_level()
+    {
+        // The shipped keyword samples in label folders, at their own level and at −30 dBFS peak.
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!Directory.Exists(Path.Combine(dir.FullName, "models", "samples", "kws")))
+            dir = dir.Parent!;
+        foreach (string clip in Directory.GetFiles(Path.Combine(dir.FullName, "models", "samples", "kws")))
+        {
+            string label = Path.GetFileName(clip).Split('_')[0];
+            Directory.CreateDirectory(_folder.File($"kws/{label}"));
+            File.Copy(clip, _folder.File($"kws/{label}/{Path.GetFileName(clip)}"));
+        }
+
+        var (code, output, error) = CliRunner.Run("eval", "classify", "--model", Path.Combine(dir.FullName, "models", "kws.onnx"), "--data", _folder.File("kws"), "--peak-level", "-30");
+        Assert.True(code == 0, error);
+        Assert.Contains("every clip scaled to a peak of -30 dBFS", output);
+        Assert.Contains("12 files, accuracy", output);
+        var (bad, _, badError) = CliRunner.Run("eval", "classify", "--model", Path.Combine(dir.FullName, "models", "kws.onnx"), "--data", _folder.File("kws"), "--peak-level", "3");
+        Assert.Equal(1, bad);
+        Assert.Contains("--peak-level", badError);
+    }
 }

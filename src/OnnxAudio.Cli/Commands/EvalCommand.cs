@@ -99,9 +99,10 @@ internal static class EvalCommand
         var noise = new Option<string>("--noise") { Description = "With --snr: white, pink, brown, hum, crackle, or mixed (a seeded choice per clip)", DefaultValueFactory = _ => "mixed" };
         noise.AcceptOnlyFromAmong("white", "pink", "brown", "hum", "crackle", "mixed");
         var seed = new Option<int>("--seed") { Description = "With --snr: seed of the noise (each clip's noise also depends on its path)", DefaultValueFactory = _ => 1 };
+        var peakLevel = new Option<double?>("--peak-level") { Description = "With --model: scale every clip (after any noise) to this peak level in dBFS, e.g. -30, to test level robustness" };
         var command = new Command("classify", "Accuracy, per-class precision/recall and confusion matrix; the true label of a file is its folder's name")
         {
-            predictions, model, data, keywords, json, plots, snr, noise, seed,
+            predictions, model, data, keywords, json, plots, snr, noise, seed, peakLevel,
         };
         command.SetAction(parse =>
         {
@@ -125,6 +126,9 @@ internal static class EvalCommand
                 var labelsOut = new string[files.Length];
                 var scoresOut = new double[files.Length];
                 double? snrDb = parse.GetValue(snr);
+                double? peakDb = parse.GetValue(peakLevel);
+                if (peakDb is > 0 or < -90)
+                    throw new OnnxAudioException("--peak-level is a level in dBFS between -90 and 0");
                 string noiseKind = parse.GetValue(noise)!;
                 int noiseSeed = parse.GetValue(seed);
                 Parallel.For(0, files.Length, i =>
@@ -132,12 +136,16 @@ internal static class EvalCommand
                     float[] clip = AudioFile.ReadMono(files[i], classifier.SampleRate);
                     if (snrDb is double level)
                         clip = WithNoise(clip, level, noiseKind, StableSeed(Path.GetRelativePath(dataFolder, files[i]), noiseSeed));
+                    if (peakDb is double db && clip.Length > 0 && System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(clip) is float peak && peak != 0)
+                        System.Numerics.Tensors.TensorPrimitives.Multiply(clip, (float)(Math.Pow(10, db / 20) / Math.Abs(peak)), clip);
                     var result = classifier.Classify(clip);
                     labelsOut[i] = result.Label;
                     scoresOut[i] = result.Score;
                 });
                 if (snrDb is double used)
                     context.Out.WriteLine(string.Create(Inv, $"every clip mixed with {noiseKind} noise at {used:0.#} dB SNR (seed {noiseSeed})"));
+                if (peakDb is double scaled)
+                    context.Out.WriteLine(string.Create(Inv, $"every clip scaled to a peak of {scaled:0.#} dBFS"));
                 truth.AddRange(files.Select(TrueLabel));
                 predicted.AddRange(labelsOut);
                 confidence.AddRange(scoresOut);
