@@ -47,10 +47,11 @@ internal static class DataCommand
             };
             var cache = new Option<string?>("--recordings-cache") { Description = "Folder for cleaned 16 kHz copies of recorded clips (default: ~/.cache/onnxaudio/recordings)" };
             var splitSeed = new Option<int>("--split-seed") { Description = "Seed of the speaker split of every source but espeak-ng (keep it the same for all corpora)", DefaultValueFactory = _ => 1 };
+            var resume = new Option<bool>("--resume") { Description = "kws: keep the files an interrupted run of the same command wrote, make the rest" };
             var noiseTypes = new Option<NoiseType[]>("--noise-types") { Description = "denoise: draw noise from these kinds only (white pink brown hum crackle babble file)", AllowMultipleArgumentsPerToken = true };
             var maxRecordings = new Option<int?>("--max-recordings-per-speaker") { Description = "Clean at most this many files of each recorded speaker (a stable subset; default: all)" };
             var perRecorded = new Option<int>("--per-recorded-speaker") { Description = "Items per recorded speaker: kws unknown clips, denoise/codec utterances", DefaultValueFactory = _ => 0 };
-            var command = new Command(name, description) { outDir, seed, maxVoices, repetitions, sentences, noiseFolder, snrMin, snrMax, snrLevels, splits, damage, speech, heldOut, level, cache, maxRecordings, perRecorded, noiseTypes, splitSeed };
+            var command = new Command(name, description) { outDir, seed, maxVoices, repetitions, sentences, noiseFolder, snrMin, snrMax, snrLevels, splits, damage, speech, heldOut, level, cache, maxRecordings, perRecorded, noiseTypes, splitSeed, resume };
             string kind = name;
             command.SetAction((parse, cancellationToken) =>
             {
@@ -72,6 +73,7 @@ internal static class DataCommand
                     DegradationProbability = Math.Clamp(parse.GetValue(damage), 0, 1),
                     PeakLevelDbfs = peak.Length == 2 ? (peak[0], peak[1]) : null,
                     NoiseTypes = parse.GetValue(noiseTypes) is { Length: > 0 } kinds ? kinds : null,
+                    Resume = parse.GetValue(resume),
                     RecordedSummaries = recorded,
                     UnknownPerRecordedSpeaker = perRecordedSpeaker > 0 ? perRecordedSpeaker : 60,
                     RecordedPerSpeaker = perRecordedSpeaker > 0 ? perRecordedSpeaker : 100,

@@ -47,12 +47,11 @@ internal static class RecognizeCommand
 
     private static string Classify(AudioClassifier classifier, string file, int top, bool json)
     {
-        using IAudioSource source = AudioFile.OpenMono(file, classifier.SampleRate);
-        AudioClip clip = source.ReadAll();
-        ClassificationResult result = classifier.Classify(clip.Samples);
-        string? note = clip.Samples.Length < classifier.ClipSamples
-            ? FormattableString.Invariant($"padded from {clip.Samples.Length / (double)classifier.SampleRate:0.###} s to {classifier.ClipSamples / (double)classifier.SampleRate:0.###} s")
-            : clip.Samples.Length > classifier.ClipSamples ? FormattableString.Invariant($"the middle {classifier.ClipSamples / (double)classifier.SampleRate:0.###} s of {clip.Samples.Length / (double)classifier.SampleRate:0.###} s was classified; use --stream for long audio") : null;
+        var (window, total) = ReadMiddle(file, classifier.SampleRate, classifier.ClipSamples);
+        ClassificationResult result = classifier.Classify(window);
+        string? note = total < classifier.ClipSamples
+            ? FormattableString.Invariant($"padded from {total / (double)classifier.SampleRate:0.###} s to {classifier.ClipSamples / (double)classifier.SampleRate:0.###} s")
+            : total > classifier.ClipSamples ? FormattableString.Invariant($"the middle {classifier.ClipSamples / (double)classifier.SampleRate:0.###} s of {total / (double)classifier.SampleRate:0.###} s was classified; use --stream for long audio") : null;
         if (!json)
         {
             string ranked = string.Join(", ", result.Top(top).Select(s => FormattableString.Invariant($"{s.Label} {s.Score:0.000}")));
@@ -81,6 +80,41 @@ internal static class RecognizeCommand
             if (note is not null)
                 w.WriteString("note", note);
         });
+    }
+
+    /// <summary>
+    /// The middle <paramref name="clipSamples"/> of a file (what the classifier looks at) and the file's length, read in
+    /// constant memory: a file whose length the header does not give is counted in a first pass.
+    /// </summary>
+    private static (float[] Window, long Total) ReadMiddle(string file, int rate, int clipSamples)
+    {
+        var block = new float[1 << 15];
+        long total;
+        using (IAudioSource probe = AudioFile.OpenMono(file, rate))
+        {
+            total = probe.LengthFrames ?? 0;
+            if (probe.LengthFrames is null)
+            {
+                int n;
+                while ((n = probe.Read(block)) > 0)
+                    total += n;
+            }
+        }
+
+        using IAudioSource source = AudioFile.OpenMono(file, rate);
+        for (long skip = Math.Max(0, (total - clipSamples) / 2); skip > 0;)
+        {
+            int n = source.Read(block.AsSpan(0, (int)Math.Min(block.Length, skip)));
+            if (n == 0)
+                break;
+            skip -= n;
+        }
+
+        var window = new float[Math.Min(clipSamples, total)];
+        int filled = 0, got;
+        while (filled < window.Length && (got = source.Read(window.AsSpan(filled))) > 0)
+            filled += got;
+        return (window[..filled], total);
     }
 
     private static string Detect(AudioClassifier classifier, string file, float threshold, bool json, CancellationToken cancellationToken)

@@ -116,10 +116,14 @@ public sealed class CorpusGenerator
             {
                 int wpm = 110 + random.Next(110), pitch = 20 + random.Next(60);
                 string text = job.Word == UnknownFolder ? SentenceText.Word(random, job.Speaker.Language) : job.Word;
-                clip = PlaceInClip(TrimSilence(Synthesizer(job.Speaker).Speak(text, job.Speaker, wpm, pitch)), random);
                 entry.Text = text;
                 entry.WordsPerMinute = wpm;
                 entry.Pitch = pitch;
+                // Every entry field is drawn before the audio is made, so an earlier run's file can stand (--resume).
+                if (_options.Resume && File.Exists(Path.Combine(_options.OutputDirectory, file)))
+                    return entry;
+                float[] spoken = SpeakWithRetry(job.Speaker, text, wpm, pitch, retry => SentenceText.Word(retry, job.Speaker.Language), entry);
+                clip = PlaceInClip(TrimSilence(spoken), random);
             }
 
             if (job.Word != SilenceLabel)
@@ -268,7 +272,30 @@ public sealed class CorpusGenerator
         entry.Text = text;
         entry.WordsPerMinute = wpm;
         entry.Pitch = pitch;
-        return Synthesizer(speaker).Speak(text, speaker, wpm, pitch);
+        return SpeakWithRetry(speaker, text, wpm, pitch, retry => SentenceText.Sentence(retry, speaker.Language), entry);
+    }
+
+    /// <summary>
+    /// Speaks <paramref name="text"/>; if the synthesizer fails on it (Festival's diphone voices crash on some letter
+    /// sequences), up to three other texts drawn from a generator seeded by the text, so the corpus stays a function of
+    /// the seed; the text used is recorded in <paramref name="entry"/>.
+    /// </summary>
+    private float[] SpeakWithRetry(Speaker speaker, string text, int wpm, int pitch, Func<Random, string> another, ManifestEntry entry)
+    {
+        var retry = new Random(StableHash.Combine(text, _options.Seed));
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                float[] audio = Synthesizer(speaker).Speak(text, speaker, wpm, pitch);
+                entry.Text = text;
+                return audio;
+            }
+            catch (OnnxAudioException) when (attempt < 3)
+            {
+                text = another(retry);
+            }
+        }
     }
 
     private void ApplyOptionalDegradations(ref float[] noisy, Random random, List<string> applied)
@@ -444,8 +471,8 @@ public sealed class CorpusGenerator
         return first < 0 ? x : x[(first * frame)..Math.Min(x.Length, (last + 1) * frame)];
     }
 
-    /// <summary>Places a word at a random offset in a 1 s clip (the middle second if longer).</summary>
-    private static float[] PlaceInClip(float[] word, Random random)
+    /// <summary>Places a word at a random offset in a 1 s clip (the middle second if longer); training augmentation uses it too.</summary>
+    internal static float[] PlaceInClip(float[] word, Random random)
     {
         var clip = new float[ClipSamples];
         if (word.Length >= ClipSamples)

@@ -60,4 +60,10 @@ public sealed class CorpusOptions
     public double DegradationProbability { get; init; } = 0.15;
 
     public int Parallelism { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// Keyword spotting: keep the files an interrupted run of the same command already wrote (they are a function of
+    /// the seed and their identity, and the manifest entry is drawn before the audio), and make only the missing ones.
+    /// </summary>
+    public bool Resume { get; init; }
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using OnnxAudio.Audio;
 
 namespace OnnxAudio.Training.Data;
 
@@ -32,45 +30,15 @@ public sealed class EspeakSynthesizer : ISpeechSynthesizer
     public float[] Speak(string text, Speaker voice, int wordsPerMinute, int pitch) => Speak(text, voice.Name, wordsPerMinute, pitch);
 
     /// <summary>Finds espeak-ng on PATH, or throws an error naming the package to install.</summary>
-    public static EspeakSynthesizer Find()
-    {
-        string? path = (Environment.GetEnvironmentVariable("PATH") ?? "")
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(d => Path.Combine(d, "espeak-ng"))
-            .FirstOrDefault(File.Exists);
-        return path is null
-            ? throw new ExternalToolMissingException("espeak-ng", "Generating speech", "install the Debian/Ubuntu package 'espeak-ng'")
-            : new EspeakSynthesizer(path);
-    }
+    public static EspeakSynthesizer Find() => new(SynthesizerProcess.Find("espeak-ng", "espeak-ng"));
 
     /// <summary>Speaks <paramref name="text"/>; <paramref name="wordsPerMinute"/> 80–450, <paramref name="pitch"/> 0–99.</summary>
-    public float[] Speak(string text, string voice, int wordsPerMinute = 160, int pitch = 50)
-    {
-        string temp = Path.Combine(Path.GetTempPath(), $"onnxaudio-espeak-{Guid.NewGuid():N}.wav");
-        try
-        {
-            var start = new ProcessStartInfo(_executable) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-            foreach (string arg in new[] { "-v", voice, "-s", wordsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                         "-p", pitch.ToString(System.Globalization.CultureInfo.InvariantCulture), "-w", temp, "--", text })
-                start.ArgumentList.Add(arg);
-            using var process = Process.Start(start) ?? throw new OnnxAudioException("espeak-ng could not be started");
-            string error = process.StandardError.ReadToEnd();
-            process.StandardOutput.ReadToEnd();
-            if (!process.WaitForExit(60_000))
-            {
-                process.Kill(entireProcessTree: true);
-                throw new OnnxAudioException($"espeak-ng did not finish speaking '{text}' in 60 s");
-            }
-
-            if (process.ExitCode != 0 || !File.Exists(temp))
-                throw new OnnxAudioException($"espeak-ng failed for voice '{voice}' (exit {process.ExitCode}): {error.Trim()}");
-            return AudioFile.ReadMono(temp, SampleRate);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
-    }
+    public float[] Speak(string text, string voice, int wordsPerMinute = 160, int pitch = 50) =>
+        SynthesizerProcess.Speak(_executable, wav =>
+        [
+            "-v", voice, "-s", wordsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "-p", pitch.ToString(System.Globalization.CultureInfo.InvariantCulture), "-w", wav, "--", text,
+        ], $"speaking '{text}' with voice '{voice}'");
 
     /// <summary>The variant names installed with espeak-ng (its <c>voices/!v</c> folder), sorted.</summary>
     public IReadOnlyList<string> Variants()

@@ -232,7 +232,7 @@ public sealed class KeywordSpottingTask : ITrainingTask<FeatureBatch>
             float[] x = clip.Samples;
             // The voice: tempo, then pitch with formants.
             if (random.NextDouble() < 0.5)
-                x = FitToClip(VoiceAugmentation.TimeStretch(x, 0.8 + 0.45 * random.NextDouble()), random);
+                x = CorpusGenerator.PlaceInClip(VoiceAugmentation.TimeStretch(x, 0.8 + 0.45 * random.NextDouble()), random);
             if (random.NextDouble() < 0.5)
                 x = VoiceAugmentation.PitchShift(x, Math.Pow(2, (-3 + 6 * random.NextDouble()) / 12));
             x = Shift(x, random.Next(-1600, 1601));
@@ -259,17 +259,6 @@ public sealed class KeywordSpottingTask : ITrainingTask<FeatureBatch>
             FeatureExample example = FeatureExample.FromClip(_logMel, x, clip.LabelIndex);
             SpecAugment(example, random);
             return example;
-        }
-
-        /// <summary>A stretched clip back to 1 s: its middle second, or centred with a random offset in silence.</summary>
-        private static float[] FitToClip(float[] x, Random random)
-        {
-            var clip = new float[ClipSamples];
-            if (x.Length >= ClipSamples)
-                x.AsSpan((x.Length - ClipSamples) / 2, ClipSamples).CopyTo(clip);
-            else
-                x.CopyTo(clip, random.Next(ClipSamples - x.Length + 1));
-            return clip;
         }
 
         private float[] Noise(Random random)
