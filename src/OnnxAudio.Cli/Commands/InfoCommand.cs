@@ -18,12 +18,18 @@ internal static class InfoCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON object per file and line" };
         var models = new Option<bool>("--models") { Description = "Print where the shipped models are looked for, in order, and which are found" };
         var command = new Command("info", "Print the format, duration, peak and RMS level of audio files") { files, json, models };
+        command.Validators.Add(result =>
+        {
+            string[] given = result.GetValue(files) ?? [];
+            if (given.Length == 0 && !result.GetValue(models))
+                result.AddError("give audio files or folders (or --models)");
+            foreach (string token in given.Where(t => t.StartsWith('-') && t.Length > 1 && !File.Exists(t) && !Directory.Exists(t)))
+                result.AddError($"Unrecognized option '{token}'.");
+        });
         command.SetAction(parse =>
         {
             if (parse.GetValue(models))
                 return PrintModels(context);
-            if (parse.GetValue(files) is not { Length: > 0 })
-                throw new OnnxAudioException("give audio files or folders (or --models)");
             int failures = 0;
             string[] expanded = FileBatch.Expand(parse.GetValue(files)!);
             foreach (string file in expanded)
