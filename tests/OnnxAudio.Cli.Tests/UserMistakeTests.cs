@@ -123,4 +123,19 @@ public class UserMistakeTests : IDisposable
         Assert.InRange(doc.RootElement.GetProperty("score").GetDouble(), expected.Score - 1e-4, expected.Score + 1e-4);
         Assert.Equal("seven", expected.Label);
     }
+
+    [Fact]
+    public void A_float_wav_with_absurd_samples_is_refused_instead_of_scored_nan()
+    {
+        string path = _folder.File("absurd.wav");
+        AudioFile.WriteMono(path, Enumerable.Range(0, 16000).Select(i => (float)(1e17 * Math.Sin(i * 0.1))).ToArray(), 16000,
+            new WavWriterOptions { Encoding = WavSampleEncoding.Float32 });
+        foreach (string[] extra in new[] { Array.Empty<string>(), ["--json"] })
+        {
+            var (code, output, error) = CliRunner.Run(["recognize", path, .. extra]);
+            Assert.Equal(1, code);
+            Assert.Contains("absurd.wav: samples are not finite or far beyond full scale", error);
+            Assert.DoesNotContain("NaN", output);
+        }
+    }
 }

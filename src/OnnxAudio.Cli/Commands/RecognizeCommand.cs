@@ -48,7 +48,12 @@ internal static class RecognizeCommand
     private static string Classify(AudioClassifier classifier, string file, int top, bool json)
     {
         var (window, total) = ReadMiddle(file, classifier.SampleRate, classifier.ClipSamples);
+        // Float WAVs can hold any value; samples far beyond full scale overflow the features and leave no score.
+        if (window.Length > 0 && !(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(window) is float peak && float.IsFinite(peak) && Math.Abs(peak) < 1e6f))
+            throw new OnnxAudioException($"{file}: samples are not finite or far beyond full scale (|x| ≥ 1e6); this is not audio a model can score");
         ClassificationResult result = classifier.Classify(window);
+        if (!float.IsFinite(result.Score))
+            throw new OnnxAudioException($"{file}: the model gives no finite score for this audio");
         string? note = total < classifier.ClipSamples
             ? FormattableString.Invariant($"padded from {total / (double)classifier.SampleRate:0.###} s to {classifier.ClipSamples / (double)classifier.SampleRate:0.###} s")
             : total > classifier.ClipSamples ? FormattableString.Invariant($"the middle {classifier.ClipSamples / (double)classifier.SampleRate:0.###} s of {total / (double)classifier.SampleRate:0.###} s was classified; use --stream for long audio") : null;
