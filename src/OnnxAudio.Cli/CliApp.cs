@@ -65,7 +65,7 @@ internal static class CliApp
         }
         catch (Exception e) when (IsUserError(e))
         {
-            stderr.WriteLine($"onnxaudio: {OneLine(e.Message)}");
+            stderr.WriteLine($"onnxaudio: {StandardInput.Display(OneLine(e.Message))}");
             if (verbose)
                 stderr.WriteLine(e);
             return ExitCodes.UserError;
@@ -81,6 +81,10 @@ internal static class CliApp
             if (verbose)
                 stderr.WriteLine(e);
             return ExitCodes.InternalError;
+        }
+        finally
+        {
+            StandardInput.Release();
         }
     }
 

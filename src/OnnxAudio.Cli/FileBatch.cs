@@ -19,7 +19,9 @@ internal static class FileBatch
         var files = new List<string>();
         foreach (string input in inputs)
         {
-            if (Directory.Exists(input))
+            if (input == StandardInput.Name)
+                files.Add(StandardInput.Spool());
+            else if (Directory.Exists(input))
                 files.AddRange(Walk(input).Where(f => extensions.Contains(Path.GetExtension(f).ToLowerInvariant())).Order(StringComparer.Ordinal));
             else if (File.Exists(input))
                 files.Add(input);
@@ -57,7 +59,13 @@ internal static class FileBatch
     public static (string Input, string Output)[] Map(string input, string output, string outputExtension, string[]? inputExtensions = null)
     {
         (string, string)[] pairs;
-        if (Directory.Exists(input))
+        if (input == StandardInput.Name)
+        {
+            if (Directory.Exists(output))
+                throw new OnnxAudioException($"{output}: is a folder; standard input needs an output file name");
+            pairs = [(StandardInput.Spool(), output)];
+        }
+        else if (Directory.Exists(input))
         {
             if (File.Exists(output))
                 throw new OnnxAudioException($"{output}: is a file; a folder input needs an output folder");
@@ -132,9 +140,9 @@ internal static class FileBatch
         for (int i = 0; i < items.Count; i++)
         {
             if (errors[i] is string error)
-                context.Error.WriteLine($"onnxaudio: {error.ReplaceLineEndings(" ")}");
+                context.Error.WriteLine($"onnxaudio: {StandardInput.Display(error.ReplaceLineEndings(" "))}");
             else if (!string.IsNullOrEmpty(results[i]))
-                context.Out.WriteLine(results[i]);
+                context.Out.WriteLine(StandardInput.Display(results[i]!));
         }
 
         if (cancellationToken.IsCancellationRequested)

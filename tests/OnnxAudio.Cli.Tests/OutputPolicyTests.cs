@@ -114,4 +114,22 @@ public class OutputPolicyTests : IDisposable
         Assert.True(code == 0, error);
         Assert.Contains("renamed.wav", output);
     }
+
+    [Fact]
+    public async Task Standard_input_is_read_through_a_dash_and_its_copy_removed()
+    {
+        string wav = MakeInputs("in", 1)[0];
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string a in new[] { Path.Combine(AppContext.BaseDirectory, "onnxaudio.dll"), "restore", "-", _folder.File("from-stdin.wav") })
+            info.ArgumentList.Add(a);
+        using var process = Process.Start(info)!;
+        await process.StandardInput.BaseStream.WriteAsync(await File.ReadAllBytesAsync(wav));
+        process.StandardInput.Close();
+        string output = await process.StandardOutput.ReadToEndAsync(), error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, error);
+        Assert.StartsWith("- -> ", output);
+        Assert.Equal(8000, AudioFile.ReadMono(_folder.File("from-stdin.wav"), 16000).Length);
+        Assert.DoesNotContain(Directory.GetDirectories(Path.GetTempPath(), "onnxaudio-stdin-*"), d => Directory.GetCreationTimeUtc(d) > process.StartTime.ToUniversalTime());
+    }
 }

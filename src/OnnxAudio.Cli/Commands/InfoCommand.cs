@@ -41,7 +41,7 @@ internal static class InfoCommand
                 catch (OnnxAudioException e) when (expanded.Length > 1)
                 {
                     // With several files, one bad file is reported and the rest are still measured.
-                    context.Error.WriteLine($"onnxaudio: {e.Message}");
+                    context.Error.WriteLine($"onnxaudio: {StandardInput.Display(e.Message)}");
                     failures++;
                 }
             }
@@ -68,9 +68,10 @@ internal static class InfoCommand
         return ExitCodes.Success;
     }
 
-    private static void Print(CliContext context, string file, bool json)
+    private static void Print(CliContext context, string path, bool json)
     {
-        using IAudioSource source = AudioFile.Open(file);
+        using IAudioSource source = AudioFile.Open(path);
+        string file = StandardInput.Display(path);
         string container = Describe(source);
         AudioStatistics stats = AudioStatistics.Measure(source);
         if (json)
