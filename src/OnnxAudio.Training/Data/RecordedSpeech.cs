@@ -23,6 +23,9 @@ public sealed class RecordedSpeech : ISpeechSource
     public const string HedgewarsRoot = "/usr/share/games/hedgewars/Data/Sounds/voices";
     public const int MinimumClips = 20;
 
+    /// <summary>How many of a speaker's files (in stable order) decide whether it has <see cref="MinimumClips"/> clean ones.</summary>
+    public const int CensusClips = 300;
+
     /// <summary>Hedgewars sounds that are vocalisations, not words (matched at the start of the file name).</summary>
     public static readonly string[] HedgewarsNonWords = ["Laugh", "Ooff", "Ow", "Hmm", "Poison", "Jump", "Firepunch"];
 
@@ -97,12 +100,14 @@ public sealed class RecordedSpeech : ISpeechSource
     {
         string cache = Path.Combine(cacheFolder, Name);
         Directory.CreateDirectory(cache);
+        // Each speaker's files in a stable order (by the hash of their relative paths): a cap keeps the first ones, and
+        // whether a speaker has enough clean clips is decided on its first CensusClips files only, so the list of
+        // speakers (and with it the speaker split) is the same for every cap of at least CensusClips, or none.
+        var ordered = _all.GroupBy(c => c.Speaker).ToDictionary(g => g.Key,
+            g => g.OrderBy(c => (uint)StableHash.Combine(Path.GetRelativePath(Root, c.Path))).ThenBy(c => c.Path, StringComparer.Ordinal).Select(c => c.Path).ToList());
         if (maxClipsPerSpeaker is int most)
         {
-            // A stable subset per speaker: the clips whose relative paths hash lowest.
-            var keep = _all.GroupBy(c => c.Speaker)
-                .SelectMany(g => g.OrderBy(c => (uint)StableHash.Combine(Path.GetRelativePath(Root, c.Path))).ThenBy(c => c.Path, StringComparer.Ordinal).Take(most))
-                .Select(c => c.Path).ToHashSet(StringComparer.Ordinal);
+            var keep = ordered.Values.SelectMany(paths => paths.Take(most)).ToHashSet(StringComparer.Ordinal);
             _all.RemoveAll(c => !keep.Contains(c.Path));
         }
 
@@ -112,7 +117,9 @@ public sealed class RecordedSpeech : ISpeechSource
 
         var kept = _all.Where(c => verdicts[c.Path] is null).GroupBy(c => c.Speaker.Id)
             .ToDictionary(g => g.Key, g => g.Select(c => CachePath(cache, c.Path)).ToList(), StringComparer.Ordinal);
-        var dropped = kept.Where(k => k.Value.Count < minimumClips).Select(k => k.Key).Order(StringComparer.Ordinal).ToArray();
+        var dropped = ordered
+            .Where(o => o.Value.Take(CensusClips).Count(p => verdicts.TryGetValue(p, out string? v) && v is null) < minimumClips)
+            .Select(o => o.Key.Id).Order(StringComparer.Ordinal).ToArray();
         foreach (string id in dropped)
             kept.Remove(id);
         _accepted = kept;
