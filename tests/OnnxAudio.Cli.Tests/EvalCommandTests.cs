@@ -59,10 +59,7 @@ public class EvalCommandTests : IDisposable
     public void Quality_scores_files_without_a_reference_and_names_a_file_it_cannot_read()
     {
         // A shipped pair: speech of a held-out voice, clean and in white noise at 5 dB.
-        var samples = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!Directory.Exists(Path.Combine(samples.FullName, "models", "samples", "speech")))
-            samples = samples.Parent!;
-        string pair = Path.Combine(samples.FullName, "models", "samples", "speech", "en-029_Henrique_0004_white_5dB_");
+        string pair = ShippedFiles.Path("samples/speech/en-029_Henrique_0004_white_5dB_clean.wav")[..^"clean.wav".Length];
         Directory.CreateDirectory(_folder.File("q"));
         File.Copy(pair + "clean.wav", _folder.File("q/clean.wav"));
         File.Copy(pair + "noisy.wav", _folder.File("q/noisy.wav"));
@@ -185,21 +182,18 @@ public class EvalCommandTests : IDisposable
     public void Classify_scales_every_clip_to_the_asked_peak_level()
     {
         // The shipped keyword samples in label folders, at their own level and at −30 dBFS peak.
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!Directory.Exists(Path.Combine(dir.FullName, "models", "samples", "kws")))
-            dir = dir.Parent!;
-        foreach (string clip in Directory.GetFiles(Path.Combine(dir.FullName, "models", "samples", "kws")))
+        foreach (string clip in Directory.GetFiles(ShippedFiles.Path("samples/kws")))
         {
             string label = Path.GetFileName(clip).Split('_')[0];
             Directory.CreateDirectory(_folder.File($"kws/{label}"));
             File.Copy(clip, _folder.File($"kws/{label}/{Path.GetFileName(clip)}"));
         }
 
-        var (code, output, error) = CliRunner.Run("eval", "classify", "--model", Path.Combine(dir.FullName, "models", "kws.onnx"), "--data", _folder.File("kws"), "--peak-level", "-30");
+        var (code, output, error) = CliRunner.Run("eval", "classify", "--model", ShippedFiles.Path("kws.onnx"), "--data", _folder.File("kws"), "--peak-level", "-30");
         Assert.True(code == 0, error);
         Assert.Contains("every clip scaled to a peak of -30 dBFS", output);
         Assert.Contains("12 files, accuracy", output);
-        var (bad, _, badError) = CliRunner.Run("eval", "classify", "--model", Path.Combine(dir.FullName, "models", "kws.onnx"), "--data", _folder.File("kws"), "--peak-level", "3");
+        var (bad, _, badError) = CliRunner.Run("eval", "classify", "--model", ShippedFiles.Path("kws.onnx"), "--data", _folder.File("kws"), "--peak-level", "3");
         Assert.Equal(1, bad);
         Assert.Contains("--peak-level", badError);
     }

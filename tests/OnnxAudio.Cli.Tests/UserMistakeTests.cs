@@ -105,16 +105,13 @@ public class UserMistakeTests : IDisposable
     public void Recognize_reads_only_the_middle_second_of_a_long_file_and_classifies_it_as_the_engine_does()
     {
         // A shipped keyword clip in the middle of 41 s of near-silence: the CLI skips to the middle in constant memory.
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!Directory.Exists(Path.Combine(dir.FullName, "models", "samples", "kws")))
-            dir = dir.Parent!;
-        float[] word = AudioFile.ReadMono(Path.Combine(dir.FullName, "models", "samples", "kws", "seven_en-gb-x-rp_Andy.wav"), 16000);
+        float[] word = AudioFile.ReadMono(ShippedFiles.Path("samples/kws/seven_en-gb-x-rp_Andy.wav"), 16000);
         var random = new Random(1);
         float[] longFile = Enumerable.Range(0, 16000 * 41).Select(_ => (float)(1e-3 * (random.NextDouble() - 0.5))).ToArray();
         word.CopyTo(longFile, (longFile.Length - word.Length) / 2);
         string path = _folder.File("long.wav");
         AudioFile.WriteMono(path, longFile, 16000);
-        using var classifier = Recognition.AudioClassifier.Load(Path.Combine(dir.FullName, "models", "kws.onnx"));
+        using var classifier = Recognition.AudioClassifier.Load(ShippedFiles.Path("kws.onnx"));
         var expected = classifier.Classify(AudioFile.ReadMono(path, 16000));
         var (code, output, error) = CliRunner.Run("recognize", path, "--json");
         Assert.True(code == 0, error);
