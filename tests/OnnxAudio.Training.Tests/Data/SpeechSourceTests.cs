@@ -169,6 +169,17 @@ public class SpeechSourceTests : IDisposable
 
         foreach (var speaker in entries.GroupBy(e => e.Speaker))
             Assert.Single(speaker.Select(e => e.Split).Distinct());
+
+        // The same seed writes the same bytes, recordings included.
+        new CorpusGenerator(set, new CorpusOptions
+        {
+            OutputDirectory = Path.Combine(_root, "codec-again"), Seed = 2, SentencesPerVoice = 1, RecordedPerSpeaker = 2,
+            RecordedSummaries = [hedgeSummary], PeakLevelDbfs = (-40, -1),
+        }).GenerateCodec();
+        string Digest(string name) => string.Join(",", Directory.GetFiles(Path.Combine(_root, name), "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(Path.Combine(_root, name), f)).Order(StringComparer.Ordinal)
+            .Select(f => f + ":" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(_root, name, f))))));
+        Assert.Equal(Digest("codec"), Digest("codec-again"));
         JsonNode summary = JsonNode.Parse(File.ReadAllText(Path.Combine(_root, "codec", CorpusSummary.FileName)))!;
         JsonNode hedgeNode = summary["sources"]!.AsArray().Single(s => (string)s!["source"]! == "hedgewars")!;
         Assert.Equal(1, (int)hedgeNode["removed_by_rule"]!["tonal"]!);
