@@ -7,6 +7,7 @@ namespace OnnxAudio.Cli.Tests;
 /// SIGINT and SIGTERM on a real process in the middle of a folder job: it stops, keeps finished outputs, removes
 /// unfinished temporary files, says how far it got, exits 130/143, and a re-run completes the rest.
 /// </summary>
+[Trait("Category", "Slow")]
 public class SignalTests : IDisposable
 {
     private readonly TempFolder _folder = new();

@@ -7,6 +7,7 @@ namespace OnnxAudio.Cli.Tests.Packaging;
 /// symbols) and OnnxAudio.Models, and samples/OnnxAudio.Embedding — which references those packages, not the projects —
 /// restores from them, builds and denoises, streams, compresses and classifies real audio.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class EmbeddingSampleTests : IDisposable
 {
     // A version of its own per run, so the NuGet cache never serves an older build of these packages.

@@ -4,6 +4,7 @@ namespace OnnxAudio.Cli.Tests.Packaging;
 /// The README's NativeAOT publish, as a user runs it: no trimming or AOT warnings, a folder holding only the binary,
 /// libonnxruntime.so and the models, a binary under 5 MB, and inference commands that work from it.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class NativeAotPublishTests : IDisposable
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "onnxaudio-aot-" + Guid.NewGuid().ToString("N"));
