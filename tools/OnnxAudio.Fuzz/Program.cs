@@ -9,8 +9,10 @@ using OnnxAudio.Compression;
 // (bit flips, interesting bytes and 32-bit fields, insertions, deletions, truncation, splices) and must end in a
 // result or a typed error (AudioFormatException, BitstreamException, OnnxAudioException) within 5 s. Anything else is a
 // crash: its input is saved to --crashes and becomes a test.
+// With --fix-crc (oac), every block's CRC is recomputed after mutating, so that damaged headers, lengths, codings and
+// range-coded payloads reach the block decoder instead of stopping at the CRC check.
 //
-//   dotnet run -c Release --project tools/OnnxAudio.Fuzz -- wav|oac [--minutes 60] [--seed 1] [--crashes fuzz-crashes] [--model models/codec.decoder.onnx]
+//   dotnet run -c Release --project tools/OnnxAudio.Fuzz -- wav|oac [--minutes 60] [--seed 1] [--crashes fuzz-crashes] [--model models/codec.decoder.onnx] [--fix-crc]
 var inv = CultureInfo.InvariantCulture;
 if (args.Length == 0 || args[0] is not ("wav" or "oac"))
 {
@@ -25,6 +27,7 @@ string Option(string name, string fallback)
 }
 
 string target = args[0];
+bool fixCrc = args.Contains("--fix-crc");
 double minutes = double.Parse(Option("--minutes", "60"), inv);
 var random = new Random(int.Parse(Option("--seed", "1"), inv));
 string crashes = Path.GetFullPath(Option("--crashes", "fuzz-crashes"));
@@ -41,6 +44,8 @@ var lastReport = TimeSpan.Zero;
 while (clock.Elapsed.TotalMinutes < minutes)
 {
     byte[] input = Mutate(seeds[random.Next(seeds.Count)], random, seeds);
+    if (fixCrc && codec is not null)
+        FixCrcs(input, codec.SamplesPerFrame);
     var one = Stopwatch.StartNew();
     try
     {
@@ -74,7 +79,7 @@ while (clock.Elapsed.TotalMinutes < minutes)
     }
 }
 
-Console.WriteLine(string.Create(inv, $"{target}: {executions} executions in {clock.Elapsed.TotalMinutes:0.0} min; {accepted} accepted, {typedErrors} typed errors, {crashCount} crashes, {slow} over 5 s; seeds {seeds.Count}"));
+Console.WriteLine(string.Create(inv, $"{target}{(fixCrc ? " (CRCs recomputed)" : "")}: {executions} executions in {clock.Elapsed.TotalMinutes:0.0} min; {accepted} accepted, {typedErrors} typed errors, {crashCount} crashes, {slow} over 5 s; seeds {seeds.Count}"));
 Directory.Delete(scratch, recursive: true);
 return crashCount == 0 && slow == 0 ? 0 : 1;
 
@@ -97,6 +102,47 @@ void Run(byte[] input)
         total += n;
         if (total > 1L << 26)
             break; // a header may declare more than the file holds; reading stops at the bytes there are
+    }
+}
+
+// Walks header and blocks as the reader does and rewrites each block's CRC (block 0's covers the header too), as far as
+// the structure can be followed.
+static void FixCrcs(byte[] data, int samplesPerFrame)
+{
+    int position;
+    try
+    {
+        BitstreamHeader.Read("fuzz", data, samplesPerFrame, out position);
+    }
+    catch (OnnxAudioException)
+    {
+        return;
+    }
+
+    int headerLength = position;
+    for (int block = 0; position < data.Length; block++)
+    {
+        int start = position++;
+        ulong length = 0;
+        for (int shift = 0; ; shift += 7)
+        {
+            if (position >= data.Length || shift > 28)
+                return;
+            byte b = data[position++];
+            length |= (ulong)(b & 0x7F) << shift;
+            if (b < 0x80)
+                break;
+        }
+
+        if ((ulong)(data.Length - position) < length + 2)
+            return;
+        position += (int)length;
+        ushort crc = block == 0
+            ? Crc16.Compute(data.AsSpan(start, position - start), Crc16.Compute(data.AsSpan(0, headerLength)))
+            : Crc16.Compute(data.AsSpan(start, position - start));
+        data[position] = (byte)crc;
+        data[position + 1] = (byte)(crc >> 8);
+        position += 2;
     }
 }
 
