@@ -11,25 +11,39 @@ internal static class FileBatch
     /// <summary>
     /// Files as given and the audio files inside folders (recursively, in ordinal order). Folder walks do not enter
     /// symbolically linked folders, so they never loop. FIFOs, devices and sockets are refused when opened
-    /// (<see cref="Audio.AudioFile.Open"/>), before anything could block on them.
+    /// (<see cref="Audio.AudioFile.Open"/>), before anything could block on them. With a <paramref name="shard"/>, only
+    /// its files (by path relative to the folder given, or the file as given) remain.
     /// </summary>
-    public static string[] Expand(IEnumerable<string> inputs, string[]? extensions = null)
+    public static string[] Expand(IEnumerable<string> inputs, string[]? extensions = null, Shard? shard = null, CliContext? context = null)
     {
         extensions ??= AudioExtensions;
-        var files = new List<string>();
+        var files = new List<(string Path, string Relative)>();
         foreach (string input in inputs)
         {
             if (input == StandardInput.Name)
-                files.Add(StandardInput.Spool());
+                files.Add((StandardInput.Spool(), input));
             else if (Directory.Exists(input))
-                files.AddRange(Walk(input).Where(f => extensions.Contains(Path.GetExtension(f).ToLowerInvariant())).Order(StringComparer.Ordinal));
+                files.AddRange(Walk(input).Where(f => extensions.Contains(Path.GetExtension(f).ToLowerInvariant())).Order(StringComparer.Ordinal)
+                    .Select(f => (f, Path.GetRelativePath(input, f))));
             else if (File.Exists(input))
-                files.Add(input);
+                files.Add((input, input));
             else
                 throw new OnnxAudioException($"{input}: no such file or folder");
         }
 
-        return files.Count > 0 ? files.ToArray() : throw new OnnxAudioException("no audio files among the inputs");
+        if (files.Count == 0)
+            throw new OnnxAudioException("no audio files among the inputs");
+        return TakeShard(context, shard, files, f => f.Relative).Select(f => f.Path).ToArray();
+    }
+
+    /// <summary>The items <paramref name="shard"/> owns (all without one), saying how many of how many.</summary>
+    private static List<T> TakeShard<T>(CliContext? context, Shard? shard, List<T> items, Func<T, string> relativePath)
+    {
+        if (shard is not Shard s)
+            return items;
+        var mine = items.Where(item => s.Owns(relativePath(item))).ToList();
+        context?.Error.WriteLine($"onnxaudio: shard {s}: {mine.Count} of {items.Count} files");
+        return mine;
     }
 
     /// <summary>
@@ -54,9 +68,10 @@ internal static class FileBatch
     /// <summary>
     /// Input → output pairs for an IN OUT command. A folder IN maps onto the folder OUT with the same relative names
     /// (extension <paramref name="outputExtension"/>); a file IN maps onto OUT, or into OUT when OUT is an existing folder.
-    /// No output may be an input.
+    /// No output may be an input. With a <paramref name="shard"/>, only its pairs (by input path relative to IN) remain.
     /// </summary>
-    public static (string Input, string Output)[] Map(string input, string output, string outputExtension, string[]? inputExtensions = null)
+    public static (string Input, string Output)[] Map(string input, string output, string outputExtension, string[]? inputExtensions = null,
+        Shard? shard = null, CliContext? context = null)
     {
         (string, string)[] pairs;
         if (input == StandardInput.Name)
@@ -73,11 +88,12 @@ internal static class FileBatch
             pairs = Expand([input], inputExtensions)
                 .Select(f => (f, Path.ChangeExtension(Path.Combine(output, Path.GetRelativePath(input, f)), outputExtension)))
                 .ToArray();
+            pairs = TakeShard(context, shard, pairs.ToList(), p => Path.GetRelativePath(input, p.Item1)).ToArray();
         }
         else if (File.Exists(input))
         {
             string target = Directory.Exists(output) ? Path.Combine(output, Path.ChangeExtension(Path.GetFileName(input), outputExtension)) : output;
-            pairs = [(input, target)];
+            pairs = shard is Shard s && !s.Owns(input) ? [] : [(input, target)];
         }
         else
         {

@@ -23,16 +23,18 @@ internal static class CodecCommands
         var model = new Option<string?>("--model", "-m") { Description = "Codec model (stem of NAME.encoder.onnx / NAME.decoder.onnx); default: the shipped one" };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Files processed in parallel", DefaultValueFactory = _ => Environment.ProcessorCount };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace existing output files (never an input)" };
-        var command = new Command("compress", "Encode speech into the .oac neural codec format") { input, output, kbps, entropy, model, jobs, overwrite };
+        var shard = Shard.CreateOption();
+        var command = new Command("compress", "Encode speech into the .oac neural codec format") { input, output, kbps, entropy, model, jobs, overwrite, shard };
         var inference = new InferenceArguments();
         inference.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
         {
+            Shard? part = Shard.Parse(parse.GetValue(shard));
             Onnx.InferenceOptions inferenceOptions = inference.Read(parse);
             using SpeechCodec codec = SpeechCodec.Load(parse.GetValue(model) ?? ShippedModels.Require("codec.encoder.onnx"), inferenceOptions);
             InferenceArguments.ReportChoice(context, parse, inferenceOptions, codec.Provider);
             int codebooks = codec.CodebooksFor(parse.GetValue(kbps));
-            var pairs = FileBatch.SkipExisting(context, FileBatch.Map(parse.GetValue(input)!, parse.GetValue(output)!, Extension), parse.GetValue(overwrite));
+            var pairs = FileBatch.SkipExisting(context, FileBatch.Map(parse.GetValue(input)!, parse.GetValue(output)!, Extension, shard: part, context: context), parse.GetValue(overwrite));
             bool ok = FileBatch.Run(context, pairs.Select(p => p.Input).ToArray(), parse.GetValue(jobs), cancellationToken, i =>
             {
                 var (from, to) = pairs[i];
@@ -58,16 +60,18 @@ internal static class CodecCommands
         var model = new Option<string?>("--model", "-m") { Description = "Codec model (its decoder, NAME.decoder.onnx, suffices); default: the shipped one" };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Files processed in parallel", DefaultValueFactory = _ => Environment.ProcessorCount };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace existing output files (never an input)" };
-        var command = new Command("decompress", "Decode .oac files to WAV") { input, output, model, jobs, overwrite };
+        var shard = Shard.CreateOption();
+        var command = new Command("decompress", "Decode .oac files to WAV") { input, output, model, jobs, overwrite, shard };
         var inference = new InferenceArguments();
         inference.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
         {
+            Shard? part = Shard.Parse(parse.GetValue(shard));
             string decoderPath = SpeechCodec.Paths(parse.GetValue(model) ?? ShippedModels.Require("codec.decoder.onnx")).Decoder;
             Onnx.InferenceOptions inferenceOptions = inference.Read(parse);
             using SpeechCodec codec = SpeechCodec.LoadDecoder(decoderPath, inferenceOptions);
             InferenceArguments.ReportChoice(context, parse, inferenceOptions, codec.Provider);
-            var pairs = FileBatch.SkipExisting(context, FileBatch.Map(parse.GetValue(input)!, parse.GetValue(output)!, ".wav", [Extension]), parse.GetValue(overwrite));
+            var pairs = FileBatch.SkipExisting(context, FileBatch.Map(parse.GetValue(input)!, parse.GetValue(output)!, ".wav", [Extension], part, context), parse.GetValue(overwrite));
             var options = new WavWriterOptions { Overwrite = parse.GetValue(overwrite) };
             bool ok = FileBatch.Run(context, pairs.Select(p => p.Input).ToArray(), parse.GetValue(jobs), cancellationToken, i =>
             {

@@ -23,7 +23,8 @@ internal static class RecognizeCommand
         var stream = new Option<bool>("--stream") { Description = "Detect keywords over time in long audio" };
         var threshold = new Option<float>("--threshold") { Description = "Detection threshold for --stream", DefaultValueFactory = _ => 0.6f };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Files processed in parallel", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var command = new Command("recognize", "Classify clips, or detect keywords over time with --stream") { inputs, model, top, json, stream, threshold, jobs };
+        var shard = Shard.CreateOption();
+        var command = new Command("recognize", "Classify clips, or detect keywords over time with --stream") { inputs, model, top, json, stream, threshold, jobs, shard };
         var inference = new InferenceArguments();
         inference.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
@@ -31,11 +32,12 @@ internal static class RecognizeCommand
             float limit = parse.GetValue(threshold);
             if (!(limit is > 0 and <= 1))
                 throw new OnnxAudioException($"--threshold is a score between 0 and 1 (exclusive of 0), not {limit.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+            Shard? part = Shard.Parse(parse.GetValue(shard));
             string modelPath = parse.GetValue(model) ?? ShippedModels.Require("kws.onnx");
             InferenceOptions options = inference.Read(parse);
             using AudioClassifier classifier = AudioClassifier.Load(modelPath, options);
             InferenceArguments.ReportChoice(context, parse, options, classifier.Provider);
-            string[] files = FileBatch.Expand(parse.GetValue(inputs)!);
+            string[] files = FileBatch.Expand(parse.GetValue(inputs)!, shard: part, context: context);
             int k = Math.Clamp(parse.GetValue(top), 1, classifier.Labels.Count);
             bool ok = FileBatch.Run(context, files, parse.GetValue(jobs), cancellationToken, i => parse.GetValue(stream)
                 ? Detect(classifier, files[i], parse.GetValue(threshold), parse.GetValue(json), cancellationToken)

@@ -22,7 +22,8 @@ internal static class RestoreCommand
         var model = new Option<string?>("--model", "-m") { Description = "Restoration model (.onnx); default: the shipped one for the task" };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Files processed in parallel", DefaultValueFactory = _ => Environment.ProcessorCount };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace existing output files (never an input)" };
-        var command = new Command("restore", "Denoise or declip audio (file or folder)") { input, output, task, strength, model, jobs, overwrite };
+        var shard = Shard.CreateOption();
+        var command = new Command("restore", "Denoise or declip audio (file or folder)") { input, output, task, strength, model, jobs, overwrite, shard };
         var inference = new InferenceArguments();
         inference.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
@@ -31,12 +32,13 @@ internal static class RestoreCommand
             if (!float.IsFinite(s) || s is < 0 or > 1)
                 throw new OnnxAudioException($"--strength must lie between 0 and 1, not {s.ToString(CultureInfo.InvariantCulture)}");
             string taskName = parse.GetValue(task)!;
+            Shard? part = Shard.Parse(parse.GetValue(shard));
             Onnx.InferenceOptions inferenceOptions = inference.Read(parse);
             using Restorer restorer = Restorer.Load(parse.GetValue(model) ?? ShippedModels.Require($"{taskName}.onnx"), inferenceOptions);
             InferenceArguments.ReportChoice(context, parse, inferenceOptions, restorer.Provider);
             if (restorer.Kind.ToString().ToLowerInvariant() != taskName)
                 throw new OnnxAudioException($"{restorer.Metadata.Name}: this model does {restorer.Kind.ToString().ToLowerInvariant()}, not {taskName}");
-            var pairs = FileBatch.SkipExisting(context, FileBatch.Map(parse.GetValue(input)!, parse.GetValue(output)!, ".wav"), parse.GetValue(overwrite));
+            var pairs = FileBatch.SkipExisting(context, FileBatch.Map(parse.GetValue(input)!, parse.GetValue(output)!, ".wav", shard: part, context: context), parse.GetValue(overwrite));
             // Restored peaks of clipped audio may exceed full scale: declipping writes 32-bit float so they survive.
             var options = new WavWriterOptions
             {
