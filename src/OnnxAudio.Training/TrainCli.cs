@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using OnnxAudio.Training.Training;
 using TorchSharp;
+using OnnxAudio.Graphs;
 
 namespace OnnxAudio.Training;
 
@@ -142,6 +143,17 @@ internal static class TrainCli
         root.Subcommands.Add(evaluate);
         root.Subcommands.Add(export);
         root.Subcommands.Add(average);
+
+        var modelsFolder = new Option<string>("--models") { Description = "Folder of the shipped models", DefaultValueFactory = _ => "models" };
+        var waveformOut = new Option<string>("--out", "-o") { Description = "Folder for the self-contained graphs", DefaultValueFactory = _ => Path.Combine("models", "waveform") };
+        var waveform = new Command("export-waveform", "Write self-contained (waveform-in) graphs of the shipped models, front end and synthesis as ONNX operators") { modelsFolder, waveformOut };
+        waveform.SetAction(parse =>
+        {
+            foreach (string written in WaveformGraphs.WriteAll(parse.GetValue(modelsFolder)!, parse.GetValue(waveformOut)!))
+                stdout.WriteLine($"{written}: {new FileInfo(written).Length / 1024.0:0} KiB");
+            return 0;
+        });
+        root.Subcommands.Add(waveform);
 
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -1,3 +1,4 @@
+using OnnxAudio.Graphs;
 namespace OnnxAudio.Training.Export;
 
 /// <summary>

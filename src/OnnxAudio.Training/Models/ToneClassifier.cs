@@ -2,6 +2,7 @@ using OnnxAudio.Training.Export;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using OnnxAudio.Graphs;
 
 namespace OnnxAudio.Training.Models;
 

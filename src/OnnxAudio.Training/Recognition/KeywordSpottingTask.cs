@@ -9,6 +9,7 @@ using OnnxAudio.Training.Models;
 using OnnxAudio.Training.Training;
 using TorchSharp;
 using static TorchSharp.torch;
+using OnnxAudio.Graphs;
 
 namespace OnnxAudio.Training.Recognition;
 

@@ -3,6 +3,7 @@ using OnnxAudio.Training.Models.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using OnnxAudio.Graphs;
 
 namespace OnnxAudio.Training.Tests.Export;
 

@@ -2,6 +2,7 @@ using Microsoft.ML.OnnxRuntime;
 using OnnxAudio.Training.Export;
 using TorchSharp;
 using static TorchSharp.torch;
+using OnnxAudio.Graphs;
 
 namespace OnnxAudio.Training.Tests.Export;
 

@@ -6,6 +6,7 @@ using OnnxAudio.Training.Recognition;
 using OnnxAudio.Training.Training;
 using TorchSharp;
 using static TorchSharp.torch;
+using OnnxAudio.Graphs;
 
 namespace OnnxAudio.Training.Tests.Recognition;
 

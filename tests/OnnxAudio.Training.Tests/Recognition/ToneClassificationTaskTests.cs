@@ -7,6 +7,7 @@ using OnnxAudio.Training.Tests.Export;
 using OnnxAudio.Training.Training;
 using TorchSharp;
 using static TorchSharp.torch;
+using OnnxAudio.Graphs;
 
 namespace OnnxAudio.Training.Tests.Recognition;
 

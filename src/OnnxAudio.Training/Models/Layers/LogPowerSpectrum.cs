@@ -1,5 +1,6 @@
 using OnnxAudio.Training.Export;
 using static TorchSharp.torch;
+using OnnxAudio.Graphs;
 
 namespace OnnxAudio.Training.Models.Layers;
 

@@ -1,7 +1,7 @@
 using Google.Protobuf;
-using OnnxAudio.Training.Export.Proto;
+using OnnxAudio.Graphs.Proto;
 
-namespace OnnxAudio.Training.Export;
+namespace OnnxAudio.Graphs;
 
 /// <summary>Element types of graph inputs and outputs.</summary>
 public enum OnnxElementType
@@ -9,6 +9,9 @@ public enum OnnxElementType
     Float,
     Int64,
 }
+
+/// <summary>A one-element float tensor as a node attribute (e.g. ConstantOfShape's value).</summary>
+public readonly record struct OnnxTensorAttribute(float Value);
 
 /// <summary>A named value (tensor) in an ONNX graph under construction: an input, an initializer or a node output.</summary>
 public readonly record struct OnnxValue(string Name)
@@ -189,6 +192,58 @@ public sealed class OnnxGraph
             ? Op("Slice", [x, Int64s("starts", starts), Int64s("ends", ends), Int64s("axes", axes)])
             : Op("Slice", [x, Int64s("starts", starts), Int64s("ends", ends), Int64s("axes", axes), Int64s("steps", steps)]);
 
+    /// <summary>
+    /// Copies another model's graph into this one: its initializers and nodes, every value renamed with
+    /// <paramref name="prefix"/>, its inputs bound to <paramref name="inputs"/> (by input name). Returns its outputs by
+    /// name. The model must use the default ONNX domain at an opset this graph's nodes can share (≤ <see cref="Opset"/>).
+    /// </summary>
+    public IReadOnlyDictionary<string, OnnxValue> Embed(byte[] modelBytes, IReadOnlyDictionary<string, OnnxValue> inputs, string prefix)
+    {
+        ModelProto model = ModelProto.Parser.ParseFrom(modelBytes);
+        foreach (OperatorSetIdProto opset in model.OpsetImport)
+            if (opset.Domain is not ("" or "ai.onnx") || opset.Version > Opset)
+                throw new OnnxAudioException($"the model uses opset {opset.Domain}:{opset.Version}; only the default domain up to {Opset} can be embedded");
+        GraphProto source = model.Graph;
+        var initializerNames = source.Initializer.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        var renamed = new Dictionary<string, string>(StringComparer.Ordinal) { [""] = "" };
+        foreach (ValueInfoProto input in source.Input.Where(i => !initializerNames.Contains(i.Name)))
+            renamed[input.Name] = inputs.TryGetValue(input.Name, out OnnxValue bound)
+                ? bound.Name
+                : throw new ArgumentException($"No value is bound to the embedded model's input '{input.Name}'.", nameof(inputs));
+        string Rename(string name)
+        {
+            if (!renamed.TryGetValue(name, out string? local))
+                renamed[name] = local = UniqueName(prefix + name);
+            return local;
+        }
+
+        foreach (TensorProto tensor in source.Initializer)
+        {
+            TensorProto copy = tensor.Clone();
+            copy.Name = Rename(tensor.Name);
+            _graph.Initializer.Add(copy);
+        }
+
+        foreach (NodeProto node in source.Node)
+        {
+            if (node.Attribute.Any(a => a.Type is AttributeProto.Types.AttributeType.Graph or AttributeProto.Types.AttributeType.Graphs))
+                throw new OnnxAudioException($"node {node.Name} ({node.OpType}) has a subgraph; embedding does not rename inside subgraphs");
+            NodeProto copy = node.Clone();
+            copy.Name = UniqueName(prefix + node.Name);
+            copy.Input.Clear();
+            copy.Input.AddRange(node.Input.Select(Rename));
+            copy.Output.Clear();
+            copy.Output.AddRange(node.Output.Select(Rename));
+            _graph.Node.Add(copy);
+        }
+
+        return source.Output.ToDictionary(o => o.Name, o => new OnnxValue(Rename(o.Name)), StringComparer.Ordinal);
+    }
+
+    /// <summary>The metadata_props of a serialized model.</summary>
+    public static IReadOnlyDictionary<string, string> ReadMetadata(byte[] modelBytes) =>
+        ModelProto.Parser.ParseFrom(modelBytes).MetadataProps.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+
     /// <summary>The serialized model.</summary>
     public byte[] ToBytes(string producerVersion = "0.1.0") => ToModel(producerVersion).ToByteArray();
 
@@ -264,6 +319,10 @@ public sealed class OnnxGraph
             case int[] ints: a.Type = AttributeProto.Types.AttributeType.Ints; a.Ints.AddRange(ints.Select(x => (long)x)); break;
             case float[] fs: a.Type = AttributeProto.Types.AttributeType.Floats; a.Floats.AddRange(fs); break;
             case string[] ss: a.Type = AttributeProto.Types.AttributeType.Strings; a.Strings.AddRange(ss.Select(ByteString.CopyFromUtf8)); break;
+            case OnnxTensorAttribute t:
+                a.Type = AttributeProto.Types.AttributeType.Tensor;
+                a.T = new TensorProto { DataType = (int)TensorProto.Types.DataType.Float, Dims = { 1 }, FloatData = { t.Value } };
+                break;
             default: throw new ArgumentException($"Attribute '{name}': unsupported value type {value.GetType().Name}.");
         }
 
