@@ -25,6 +25,7 @@ internal static class CliApp
         root.Subcommands.Add(EvalCommand.Create(context));
         root.Subcommands.Add(ProvidersCommand.Create(context));
         root.Subcommands.Add(DemoCommand.Create(context));
+        root.Subcommands.Add(TritonRepositoryCommand.Create(context));
         return root;
     }
 

@@ -10,6 +10,9 @@ public enum OnnxElementType
     Int64,
 }
 
+/// <summary>A graph input or output: name, element type, dimensions (a long: fixed; a string: a named dynamic axis).</summary>
+public sealed record OnnxTensorInfo(string Name, OnnxElementType ElementType, IReadOnlyList<object> Dims);
+
 /// <summary>A one-element float tensor as a node attribute (e.g. ConstantOfShape's value).</summary>
 public readonly record struct OnnxTensorAttribute(float Value);
 
@@ -44,6 +47,17 @@ public sealed class OnnxGraph
 
     /// <summary>Metadata written to the model's <c>metadata_props</c> (task, sample rate, labels, training command, …).</summary>
     public IDictionary<string, string> Metadata => _metadata;
+
+    /// <summary>The graph inputs declared so far, with their element types and dimensions (a string: a dynamic axis).</summary>
+    public IReadOnlyList<OnnxTensorInfo> Inputs => _graph.Input.Select(Describe).ToArray();
+
+    /// <summary>The graph outputs declared so far.</summary>
+    public IReadOnlyList<OnnxTensorInfo> Outputs => _graph.Output.Select(Describe).ToArray();
+
+    private static OnnxTensorInfo Describe(ValueInfoProto value) => new(
+        value.Name,
+        value.Type.TensorType.ElemType == (int)TensorProto.Types.DataType.Int64 ? OnnxElementType.Int64 : OnnxElementType.Float,
+        value.Type.TensorType.Shape?.Dim.Select(d => d.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue ? (object)d.DimValue : d.DimParam).ToArray() ?? []);
 
     /// <summary>Number of nodes added so far.</summary>
     public int NodeCount => _graph.Node.Count;
