@@ -21,4 +21,8 @@ internal static class ArgumentChecks
         });
         return argument;
     }
+
+    /// <summary>A whole-number option within [min, max], or a one-line user error naming it.</summary>
+    public static int Range(string option, int value, int min, int max) =>
+        value >= min && value <= max ? value : throw new OnnxAudioException($"{option} must lie between {min} and {max}, not {value}");
 }

@@ -26,6 +26,7 @@ internal static class CliApp
         root.Subcommands.Add(ProvidersCommand.Create(context));
         root.Subcommands.Add(DemoCommand.Create(context));
         root.Subcommands.Add(TritonRepositoryCommand.Create(context));
+        root.Subcommands.Add(ServeCommand.Create(context));
         return root;
     }
 

@@ -183,7 +183,7 @@ public static class WaveformGraphs
     /// <summary>
     /// <c>waveform</c> [batch, samples] → <c>codes</c> [batch, codebooks, latent_frames] (int64): zero-padded to whole code
     /// frames plus one, reflect-padded by n_fft/2, Hann STFT, the encoder. A bitstream at a lower rate sends the first
-    /// codebooks (1, 2 or 4 of them for 1.5, 3 and 6 kbit/s with the shipped model).
+    /// codebooks (3, 6 or 12 of them for 1.5, 3 and 6 kbit/s with the shipped model).
     /// </summary>
     public static OnnxGraph CodecEncoder(byte[] model, ModelInfo info)
     {
