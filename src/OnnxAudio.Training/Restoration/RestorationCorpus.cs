@@ -21,6 +21,9 @@ public sealed class RestorationCorpus : IDataset<RestorationExample>
 {
     public const double StoredPairProbability = 0.25;
 
+    /// <summary><see cref="TrainingNoise.Real"/>: the share of clean examples (noisy = clean) and of stored pairs.</summary>
+    public const double RealCleanProbability = 0.1, RealStoredProbability = 0.4;
+
     /// <summary>With <see cref="TrainingNoise.Babble"/>: the share of fresh noises forced to babble (the rest draw as extended, which includes babble too).</summary>
     private const double BabbleShare = (1.0 / 3 - 1.0 / 8) / (1 - 1.0 / 8);
     internal const int BabbleKind = 5;
@@ -73,6 +76,8 @@ public sealed class RestorationCorpus : IDataset<RestorationExample>
 
     private RestorationExample Noisy(string cleanPath, float[] clean, int offset, Random random)
     {
+        if (_noise == TrainingNoise.Real)
+            return RealNoisy(cleanPath, clean, offset, random);
         float[] noisy;
         if (_noisyByClean.TryGetValue(cleanPath, out string? stored) && random.NextDouble() < StoredPairProbability)
         {
@@ -99,11 +104,43 @@ public sealed class RestorationCorpus : IDataset<RestorationExample>
         return new RestorationExample(noisy, clean, 0f);
     }
 
+    /// <summary><see cref="TrainingNoise.Real"/>: clean pass-through, the stored pair or fresh noise; the pair at a peak level over −40…−1 dBFS.</summary>
+    private RestorationExample RealNoisy(string cleanPath, float[] clean, int offset, Random random)
+    {
+        double u = random.NextDouble();
+        float[] noisy;
+        if (u < RealCleanProbability)
+        {
+            noisy = (float[])clean.Clone();
+        }
+        else if (u < RealCleanProbability + RealStoredProbability && _noisyByClean.TryGetValue(cleanPath, out string? stored))
+        {
+            noisy = Segment(OnnxAudio.Audio.AudioFile.ReadMono(stored, 16000), offset);
+        }
+        else
+        {
+            float[] noise = DrawNoise(random, DrawKind(TrainingNoise.Babble, random));
+            double snr = -5 + 30 * random.NextDouble();
+            noisy = NoiseMixing.Power(clean) > 0 ? NoiseMixing.MixAtSnr(clean, noise, snr) : noise;
+        }
+
+        float peak = Math.Max(MaxAbs(clean), MaxAbs(noisy));
+        if (peak > 0)
+        {
+            double gainDb = -40 + 39 * random.NextDouble() - 20 * Math.Log10(peak);
+            Degradations.Gain(clean, gainDb);
+            Degradations.Gain(noisy, gainDb);
+        }
+
+        return new RestorationExample(noisy, clean, 0f);
+    }
+
     /// <summary>Which kind of noise the next fresh mixture gets: kinds 0–4 are the synthetic colours, 5 babble, 6 shaped noise, 7 a modulated draw of kinds 0–6.</summary>
     internal static int DrawKind(TrainingNoise noise, Random random) => noise switch
     {
         TrainingNoise.Classic => random.Next(6),
         TrainingNoise.Extended => random.Next(8),
+        TrainingNoise.Real => random.NextDouble() < BabbleShare ? BabbleKind : random.Next(8),
         _ => random.NextDouble() < BabbleShare ? BabbleKind : random.Next(8),
     };
 
@@ -208,6 +245,12 @@ public enum TrainingNoise
     Extended,
     /// <summary>Extended, with babble drawn for one fresh noise in three.</summary>
     Babble,
+    /// <summary>
+    /// For corpora of real noise and levels (the real-voices data): one example in ten is clean speech to pass through
+    /// untouched, 0.4 the stored pair, the rest fresh babble-weighted noise at −5…25 dB SNR; the pair's peak level is
+    /// drawn over −40…−1 dBFS.
+    /// </summary>
+    Real,
 }
 
 /// <summary>The restoration jobs a model is trained for.</summary>

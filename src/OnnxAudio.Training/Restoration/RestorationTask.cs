@@ -34,6 +34,7 @@ public sealed class RestorationTask : ITrainingTask<RestorationBatch>
     private readonly Tensor _window;
     private readonly int _evaluationFiles;
     private readonly bool _sisdrLoss;
+    private readonly bool _overSuppressionLoss;
 
     public RestorationTask(TrainingOptions options, RestorationKind kind)
     {
@@ -42,9 +43,10 @@ public sealed class RestorationTask : ITrainingTask<RestorationBatch>
         _sisdrLoss = options.Loss switch
         {
             null or "stft" => false,
-            "sisdr" => true,
-            _ => throw new OnnxAudioException($"unknown loss '{options.Loss}' for {Name} (stft or sisdr)"),
+            "sisdr" or "sisdr-os" => true,
+            _ => throw new OnnxAudioException($"unknown loss '{options.Loss}' for {Name} (stft, sisdr or sisdr-os)"),
         };
+        _overSuppressionLoss = options.Loss == "sisdr-os";
         Seeding.Seed(options.Seed);
         Config = ParseArchitecture(options.Architecture, kind);
         _model = new SpectralMaskDenoiser(Config);
@@ -54,7 +56,8 @@ public sealed class RestorationTask : ITrainingTask<RestorationBatch>
             null or "classic" => TrainingNoise.Classic,
             "extended" => TrainingNoise.Extended,
             "babble" => TrainingNoise.Babble,
-            _ => throw new OnnxAudioException($"unknown training noise '{options.Noise}' (classic, extended or babble)"),
+            "real" => TrainingNoise.Real,
+            _ => throw new OnnxAudioException($"unknown training noise '{options.Noise}' (classic, extended, babble or real)"),
         };
         var train = new RestorationCorpus(data, Split.Train, kind, SegmentSamples, noise);
         Split heldOut = options.EvaluationSplit == "test" ? Split.Test : Split.Validation;
@@ -105,9 +108,10 @@ public sealed class RestorationTask : ITrainingTask<RestorationBatch>
         Tensor degraded = tensor(batch.Degraded).reshape(batch.Count, batch.Samples);
         Tensor clean = tensor(batch.Clean).reshape(batch.Count, batch.Samples);
         Tensor estimate = Enhance(degraded, tensor(batch.ClipLevels).reshape(batch.Count, 1));
-        return _sisdrLoss
+        Tensor loss = _sisdrLoss
             ? SiSdrLoss.Compute(estimate, clean) + _stftLoss.Compute(estimate, clean)
             : _stftLoss.Compute(estimate, clean) + 0.05 * SiSdrLoss.Compute(estimate, clean);
+        return _overSuppressionLoss ? loss + OverSuppressionLoss.Compute(estimate, clean) : loss;
     }
 
     /// <summary>Waveforms [batch, samples] → restored waveforms of the same length (whole-signal STFT, zero initial state).</summary>

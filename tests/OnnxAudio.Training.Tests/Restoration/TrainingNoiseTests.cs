@@ -69,3 +69,41 @@ public class TrainingNoiseTests
         Assert.Contains("purple", e.Message);
     }
 }
+
+/// <summary>The "real" training draw on a corpus folder: clean pass-through one time in ten, levels over −40…−1 dBFS.</summary>
+public class RealTrainingNoiseTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "onnxaudio-real-noise-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public void A_tenth_are_clean_and_peaks_span_the_level_range()
+    {
+        Directory.CreateDirectory(Path.Combine(_root, "train", "clean"));
+        Directory.CreateDirectory(Path.Combine(_root, "train", "noisy"));
+        var random = new Random(2);
+        for (int i = 0; i < 4; i++)
+        {
+            float[] clean = Enumerable.Range(0, 48000).Select(n => (float)(0.3 * Math.Sin(2 * Math.PI * (150 + 40 * i) * n / 16000) * Math.Sin(2 * Math.PI * 2 * n / 16000))).ToArray();
+            float[] noisy = clean.Select(v => v + (float)(0.05 * (random.NextDouble() - 0.5))).ToArray();
+            OnnxAudio.Audio.AudioFile.WriteMono(Path.Combine(_root, "train", "clean", $"c{i}.wav"), clean, 16000);
+            OnnxAudio.Audio.AudioFile.WriteMono(Path.Combine(_root, "train", "noisy", $"c{i}.wav"), noisy, 16000);
+        }
+
+        var corpus = new RestorationCorpus(_root, OnnxAudio.Training.Data.Split.Train, RestorationKind.Denoise, 16000, TrainingNoise.Real);
+        int passThrough = 0, n = 400;
+        var peaks = new List<double>();
+        for (int i = 0; i < n; i++)
+        {
+            var example = corpus.Get(i % corpus.Count, new Random(i));
+            if (example.Degraded.AsSpan().SequenceEqual(example.Clean))
+                passThrough++;
+            peaks.Add(20 * Math.Log10(Math.Max(example.Clean.Max(Math.Abs), example.Degraded.Max(Math.Abs))));
+        }
+
+        Assert.InRange(passThrough, 25, 60);   // 10 % of 400, binomial spread
+        Assert.All(peaks, p => Assert.InRange(p, -40.01, -0.99));
+        Assert.True(peaks.Min() < -35 && peaks.Max() > -6, $"peaks {peaks.Min():0.0}…{peaks.Max():0.0} dBFS");
+    }
+}
