@@ -90,7 +90,7 @@ public sealed class ServeTests : IAsyncLifetime
     {
         // Keyword spotting.
         using var classifier = AudioClassifier.Load(ShippedFiles.Path("kws.onnx"));
-        var remote = new RemoteClassifier(_client);
+        var remote = await RemoteClassifier.ConnectAsync(_client);
         foreach (string clip in Directory.GetFiles(ShippedFiles.Path("samples/kws"), "*.wav").Order(StringComparer.Ordinal).Take(3))
         {
             float[] x = AudioFile.ReadMono(clip, 16000);
@@ -220,6 +220,42 @@ public sealed class ServeTests : IAsyncLifetime
             ["inputs"] = new JsonArray(Tensor("audio", "FP32", [1, 160], new double[160])),
         }, HttpStatusCode.BadRequest);
         Assert.Contains("sequence_start", (string?)noStart["error"]);
+    }
+
+    [Fact]
+    public void Recognize_and_restore_with_server_print_and_write_what_they_do_in_process()
+    {
+        string server = _server.GrpcAddress.ToString();
+        using var folder = new TempFolder();
+        string clip = Directory.GetFiles(ShippedFiles.Path("samples/kws"), "*.wav").Order(StringComparer.Ordinal).First();
+        var (localCode, local, _) = CliRunner.Run("recognize", clip, "--json", "--top", "3");
+        var (remoteCode, remote, remoteError) = CliRunner.Run("recognize", clip, "--json", "--top", "3", "--server", server);
+        Assert.True(localCode == 0 && remoteCode == 0, remoteError);
+        JsonNode a = JsonNode.Parse(local)!, b = JsonNode.Parse(remote)!;
+        Assert.Equal((string?)a["label"], (string?)b["label"]);
+        Assert.True(Math.Abs((double)a["score"]! - (double)b["score"]!) <= 1e-4);
+
+        // A long file with --stream: the same detections.
+        float[] words = Directory.GetFiles(ShippedFiles.Path("samples/kws"), "*.wav").Order(StringComparer.Ordinal).Take(4)
+            .SelectMany(f => AudioFile.ReadMono(f, 16000).Concat(new float[8000])).ToArray();
+        string longFile = folder.File("words.wav");
+        AudioFile.WriteMono(longFile, words, 16000);
+        var (_, localStream, _) = CliRunner.Run("recognize", longFile, "--stream");
+        var (streamCode, remoteStream, streamError) = CliRunner.Run("recognize", longFile, "--stream", "--server", server);
+        Assert.True(streamCode == 0, streamError);
+        Assert.Equal(localStream.Split('\n').Select(l => l.Split(' ').Take(3)).SelectMany(x => x), remoteStream.Split('\n').Select(l => l.Split(' ').Take(3)).SelectMany(x => x));
+
+        string noisy = ShippedFiles.SpeechSamples()[0].Noisy;
+        var (c1, _, e1) = CliRunner.Run("restore", noisy, folder.File("local.wav"));
+        var (c2, _, e2) = CliRunner.Run("restore", noisy, folder.File("remote.wav"), "--server", server);
+        Assert.True(c1 == 0 && c2 == 0, e1 + e2);
+        float[] x = AudioFile.ReadMono(folder.File("local.wav"), 16000), y = AudioFile.ReadMono(folder.File("remote.wav"), 16000);
+        Assert.Equal(x.Length, y.Length);
+        Assert.True(x.Zip(y).All(p => Math.Abs(p.First - p.Second) <= 1.5f / 32768), "16-bit outputs differ by more than a step");
+
+        var (bad, _, badError) = CliRunner.Run("restore", noisy, folder.File("x.wav"), "--server", "http://127.0.0.1:1");
+        Assert.Equal(1, bad);
+        Assert.Contains("127.0.0.1:1", badError);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using OnnxAudio.Audio;
+using OnnxAudio.Client;
 using OnnxAudio.Onnx;
 using OnnxAudio.Recognition;
 
@@ -24,7 +25,8 @@ internal static class RecognizeCommand
         var threshold = new Option<float>("--threshold") { Description = "Detection threshold for --stream", DefaultValueFactory = _ => 0.6f };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Files processed in parallel", DefaultValueFactory = _ => Environment.ProcessorCount };
         var shard = Shard.CreateOption();
-        var command = new Command("recognize", "Classify clips, or detect keywords over time with --stream") { inputs, model, top, json, stream, threshold, jobs, shard };
+        var server = ServerOption.Create("kws");
+        var command = new Command("recognize", "Classify clips, or detect keywords over time with --stream") { inputs, model, top, json, stream, threshold, jobs, shard, server };
         var inference = new InferenceArguments();
         inference.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
@@ -33,10 +35,24 @@ internal static class RecognizeCommand
             if (!(limit is > 0 and <= 1))
                 throw new OnnxAudioException($"--threshold is a score between 0 and 1 (exclusive of 0), not {limit.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
             Shard? part = Shard.Parse(parse.GetValue(shard));
-            string modelPath = parse.GetValue(model) ?? ShippedModels.Require("kws.onnx");
-            InferenceOptions options = inference.Read(parse);
-            using AudioClassifier classifier = AudioClassifier.Load(modelPath, options);
-            InferenceArguments.ReportChoice(context, parse, options, classifier.Provider);
+            using var remote = ServerOption.Connect(parse.GetValue(server));
+            IClipClassifier classifier;
+            AudioClassifier? local = null;
+            if (remote is not null)
+            {
+                if (parse.GetValue(model) is not null)
+                    throw new OnnxAudioException("--model and --server exclude each other: the server runs its own models");
+                classifier = Served(() => RemoteClassifier.ConnectAsync(remote, cancellationToken: cancellationToken), remote.Address);
+            }
+            else
+            {
+                string modelPath = parse.GetValue(model) ?? ShippedModels.Require("kws.onnx");
+                InferenceOptions options = inference.Read(parse);
+                classifier = local = AudioClassifier.Load(modelPath, options);
+                InferenceArguments.ReportChoice(context, parse, options, local.Provider);
+            }
+
+            using AudioClassifier? owned = local;
             string[] files = FileBatch.Expand(parse.GetValue(inputs)!, shard: part, context: context);
             int k = Math.Clamp(parse.GetValue(top), 1, classifier.Labels.Count);
             bool ok = FileBatch.Run(context, files, parse.GetValue(jobs), cancellationToken, i => parse.GetValue(stream)
@@ -47,13 +63,17 @@ internal static class RecognizeCommand
         return command;
     }
 
-    private static string Classify(AudioClassifier classifier, string file, int top, bool json)
+    private static T Served<T>(Func<Task<T>> call, string address) => ServerOption.Wait(call, address);
+
+    private static string Classify(IClipClassifier classifier, string file, int top, bool json)
     {
         var (window, total) = ReadMiddle(file, classifier.SampleRate, classifier.ClipSamples);
         // Float WAVs can hold any value; samples far beyond full scale overflow the features and leave no score.
         if (window.Length > 0 && !(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(window) is float peak && float.IsFinite(peak) && Math.Abs(peak) < 1e6f))
             throw new OnnxAudioException($"{file}: samples are not finite or far beyond full scale (|x| ≥ 1e6); this is not audio a model can score");
-        ClassificationResult result = classifier.Classify(window);
+        var probabilities = new float[classifier.Labels.Count];
+        classifier.Probabilities(window, probabilities);
+        ClassificationResult result = new(classifier.Labels.Zip(probabilities, (l, p) => new LabelScore(l, p)).OrderByDescending(s => s.Score).ToArray());
         if (!float.IsFinite(result.Score))
             throw new OnnxAudioException($"{file}: the model gives no finite score for this audio");
         string? note = total < classifier.ClipSamples
@@ -124,7 +144,7 @@ internal static class RecognizeCommand
         return (window[..filled], total);
     }
 
-    private static string Detect(AudioClassifier classifier, string file, float threshold, bool json, CancellationToken cancellationToken)
+    private static string Detect(IClipClassifier classifier, string file, float threshold, bool json, CancellationToken cancellationToken)
     {
         using IAudioSource source = AudioFile.Open(file);
         var detector = new KeywordDetector(classifier, new DetectorOptions { Threshold = threshold });

@@ -23,7 +23,8 @@ internal static class RestoreCommand
         var jobs = new Option<int>("--jobs", "-j") { Description = "Files processed in parallel", DefaultValueFactory = _ => Environment.ProcessorCount };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace existing output files (never an input)" };
         var shard = Shard.CreateOption();
-        var command = new Command("restore", "Denoise or declip audio (file or folder)") { input, output, task, strength, model, jobs, overwrite, shard };
+        var server = ServerOption.Create("denoise / declip");
+        var command = new Command("restore", "Denoise or declip audio (file or folder)") { input, output, task, strength, model, jobs, overwrite, shard, server };
         var inference = new InferenceArguments();
         inference.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
@@ -33,6 +34,9 @@ internal static class RestoreCommand
                 throw new OnnxAudioException($"--strength must lie between 0 and 1, not {s.ToString(CultureInfo.InvariantCulture)}");
             string taskName = parse.GetValue(task)!;
             Shard? part = Shard.Parse(parse.GetValue(shard));
+            if (parse.GetValue(server) is string address)
+                return Task.FromResult(RestoreRemotely(context, parse, address, taskName, s, parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(model),
+                    parse.GetValue(overwrite), parse.GetValue(jobs), part, cancellationToken));
             Onnx.InferenceOptions inferenceOptions = inference.Read(parse);
             using Restorer restorer = Restorer.Load(parse.GetValue(model) ?? ShippedModels.Require($"{taskName}.onnx"), inferenceOptions);
             InferenceArguments.ReportChoice(context, parse, inferenceOptions, restorer.Provider);
@@ -52,6 +56,46 @@ internal static class RestoreCommand
         return command;
     }
 
+    /// <summary>restore --server: each file streamed to the server's model (the same output as in-process at strength 1).</summary>
+    private static int RestoreRemotely(CliContext context, ParseResult parse, string address, string taskName, float strength, string input, string output,
+        string? model, bool overwrite, int jobs, Shard? part, CancellationToken cancellationToken)
+    {
+        if (model is not null)
+            throw new OnnxAudioException("--model and --server exclude each other: the server runs its own models");
+        if (strength != 1)
+            throw new OnnxAudioException("--strength is applied by the in-process model; a server restores at strength 1");
+        using var client = new Client.InferenceClient(address);
+        var remote = new Client.RemoteRestorer(client, taskName);
+        var pairs = FileBatch.SkipExisting(context, FileBatch.Map(input, output, ".wav", shard: part, context: context), overwrite);
+        var options = new WavWriterOptions { Overwrite = overwrite, Encoding = taskName == "declip" ? WavSampleEncoding.Float32 : WavSampleEncoding.Pcm16 };
+        bool ok = FileBatch.Run(context, pairs.Select(p => p.Input).ToArray(), jobs, cancellationToken, i =>
+        {
+            var (from, to) = pairs[i];
+            // Declipping: the file's level from a first pass; without clipping, a level nothing reaches (the output is the input).
+            float? level = taskName == "declip" ? ClipLevelOf(from, 16000, out _) ?? float.MaxValue : null;
+            using IAudioSource source = AudioFile.OpenMono(from, 16000);
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(to))!);
+            using WavWriter writer = WavWriter.Create(to, new AudioFormat(16000, 1), options);
+            long samples = ServerOption.Wait(() => remote.ProcessAsync(source, writer.Write, level, cancellationToken), address);
+            writer.Commit();
+            return FormattableString.Invariant($"{from} -> {to}: {samples / 16000.0:0.00} s {(taskName == "declip" ? "declipped" : "denoised")} by {address}");
+        });
+        return ok ? ExitCodes.Success : ExitCodes.UserError;
+    }
+
+    /// <summary>The clipping level of a whole file (first pass), or null when nothing is clipped.</summary>
+    private static float? ClipLevelOf(string input, int rate, out long samplesAtPeak)
+    {
+        using IAudioSource scan = AudioFile.OpenMono(input, rate);
+        var detector = new ClipLevelDetector();
+        float[] block = new float[1 << 16];
+        int n;
+        while ((n = scan.Read(block)) > 0)
+            detector.Observe(block.AsSpan(0, n));
+        samplesAtPeak = detector.SamplesAtPeak;
+        return detector.Level();
+    }
+
     /// <summary>Restores one file; returns the line to print.</summary>
     public static string RestoreFile(CliContext context, Restorer restorer, string input, string output, float strength,
         WavWriterOptions options, bool showProgress, CancellationToken cancellationToken)
@@ -61,15 +105,9 @@ internal static class RestoreCommand
         if (restorer.Kind == RestorationKind.Declip)
         {
             // First pass: the clipping level of the whole file.
-            using IAudioSource scan = AudioFile.OpenMono(input, restorer.SampleRate);
-            var detector = new ClipLevelDetector();
-            float[] block = new float[1 << 16];
-            int n;
-            while ((n = scan.Read(block)) > 0)
-                detector.Observe(block.AsSpan(0, n));
-            level = detector.Level();
+            level = ClipLevelOf(input, restorer.SampleRate, out long atPeak);
             note = level is float l
-                ? FormattableString.Invariant($", clipped at {l:0.####} ({detector.SamplesAtPeak} samples)")
+                ? FormattableString.Invariant($", clipped at {l:0.####} ({atPeak} samples)")
                 : ", no clipping found (output follows the input)";
             level ??= ClipRepair.NoClipping;
         }

@@ -11,7 +11,7 @@ namespace OnnxAudio.Recognition;
 /// rate, labels, clip length and the log-mel front end, computed by the runtime's DSP exactly as in training.
 /// Thread-safe: one instance serves any number of threads. Dispose it to free the native session.
 /// </summary>
-public sealed class AudioClassifier : IDisposable
+public sealed class AudioClassifier : IClipClassifier, IDisposable
 {
     /// <summary>The metadata task of recognition models.</summary>
     public const string Task = "recognition";

@@ -3,7 +3,7 @@ using OnnxAudio.Audio;
 namespace OnnxAudio.Recognition;
 
 /// <summary>
-/// Finds keywords in long audio with an <see cref="AudioClassifier"/>: a window of the model's clip length slides by
+/// Finds keywords in long audio with an <see cref="AudioClassifier"/> (or any <see cref="IClipClassifier"/>): a window of the model's clip length slides by
 /// <see cref="DetectorOptions.HopMs"/>; posteriors are averaged over the last few windows; a keyword's detection opens
 /// when its smoothed probability reaches the threshold and closes when it drops below half of it, reporting the span of
 /// the windows above threshold and the peak score. Memory holds one window, whatever the length of the stream.
@@ -11,12 +11,12 @@ namespace OnnxAudio.Recognition;
 /// </summary>
 public sealed class KeywordDetector
 {
-    private readonly AudioClassifier _classifier;
+    private readonly IClipClassifier _classifier;
     private readonly DetectorOptions _options;
     private readonly int _hop;
     private readonly bool[] _reported;
 
-    public KeywordDetector(AudioClassifier classifier, DetectorOptions? options = null)
+    public KeywordDetector(IClipClassifier classifier, DetectorOptions? options = null)
     {
         _classifier = classifier;
         _options = options ?? new DetectorOptions();
