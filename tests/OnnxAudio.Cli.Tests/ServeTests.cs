@@ -297,6 +297,64 @@ public sealed class ServeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Model_stream_infer_carries_a_sequence_over_one_bidirectional_stream()
+    {
+        using var restorer = Restorer.Load(ShippedFiles.Path("denoise.onnx"));
+        float[] x = Speech(1)[..9600];
+        using RestorationStream local = restorer.CreateStream();
+        var expected = new List<float>();
+        for (int offset = 0; offset < x.Length; offset += 1600)
+            expected.AddRange(local.Push(x.AsSpan(offset, 1600)));
+
+        using var call = _client.OpenStream();
+        for (int offset = 0; offset < x.Length; offset += 1600)
+        {
+            var request = new Client.Protocol.ModelInferRequest { ModelName = "denoise" };
+            request.Parameters["sequence_id"] = InferParameters.Of("bidi");
+            request.Parameters["sequence_start"] = InferParameters.Of(offset == 0);
+            request.Parameters["sequence_end"] = InferParameters.Of(offset + 1600 >= x.Length);
+            request.Inputs.Add(InferenceClient.Input("audio", x.AsSpan(offset, 1600), 1, 1600));
+            await call.RequestStream.WriteAsync(request);
+        }
+
+        // A bad request in the stream is answered with an error message; the stream goes on.
+        var bad = new Client.Protocol.ModelInferRequest { ModelName = "nope" };
+        await call.RequestStream.WriteAsync(bad);
+        await call.RequestStream.CompleteAsync();
+        var actual = new List<float>();
+        var errors = new List<string>();
+        await foreach (var response in call.ResponseStream.ReadAllAsync())
+        {
+            if (response.ErrorMessage.Length > 0)
+                errors.Add(response.ErrorMessage);
+            else
+                actual.AddRange(InferenceClient.Floats(response.InferResponse, "restored").Data);
+        }
+
+        AssertClose(expected.ToArray(), actual.ToArray(), "ModelStreamInfer");
+        Assert.Single(errors);
+        Assert.Contains("nope", errors[0]);
+    }
+
+    [Fact]
+    public async Task Requests_over_the_size_limit_are_refused()
+    {
+        await using InferenceServer small = await InferenceServer.StartAsync(new ServerOptions
+        {
+            ModelsFolder = Path.GetDirectoryName(ShippedFiles.Path("kws.onnx"))!, HttpPort = 0, GrpcPort = 0, MaxRequestBytes = 1 << 20,
+        }, TextWriter.Null);
+        using var http = new HttpClient();
+        using var big = await http.PostAsync(new Uri(small.HttpAddress, "v2/models/kws/infer"), new ByteArrayContent(new byte[2 << 20]));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, big.StatusCode);
+        using var client = new InferenceClient(small.GrpcAddress.ToString());
+        var request = new Client.Protocol.ModelInferRequest { ModelName = "codec-encoder" };
+        request.Inputs.Add(InferenceClient.Input("waveform", new float[400_000], 1, 400_000));
+        var refused = await Assert.ThrowsAsync<ServerException>(() => client.InferAsync(request));
+        Assert.Equal(StatusCode.ResourceExhausted, refused.Status);
+        await small.StopAsync();
+    }
+
+    [Fact]
     public async Task Overload_is_refused_at_once_with_resource_exhausted_and_503()
     {
         await using InferenceServer small = await InferenceServer.StartAsync(new ServerOptions
