@@ -2,8 +2,8 @@ namespace OnnxAudio.Cli.Tests.Packaging;
 
 /// <summary>
 /// The README's NativeAOT publish, as a user runs it: no trimming or AOT warnings, a folder holding only the binary,
-/// libonnxruntime.so and the models, a binary under 12 MB (4.7 MB before it carried the ONNX graph builder, protobuf,
-/// Kestrel and gRPC for triton-repository and serve), and inference commands that work from it.
+/// libonnxruntime.so and the models, a binary under 16 MB (4.7 MB before it carried the ONNX graph builder, protobuf,
+/// Kestrel and the gRPC server and client for triton-repository, serve and --server), and inference commands that work from it.
 /// </summary>
 [Trait("Category", "Slow")]
 public sealed class NativeAotPublishTests : IDisposable
@@ -24,7 +24,7 @@ public sealed class NativeAotPublishTests : IDisposable
         string[] top = Directory.GetFileSystemEntries(publish).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray()!;
         Assert.Equal(["libonnxruntime.so", "models", "onnxaudio"], top);
         long size = new FileInfo(Path.Combine(publish, "onnxaudio")).Length;
-        Assert.True(size < 12_000_000, $"the binary is {size:N0} bytes");
+        Assert.True(size < 16_000_000, $"the binary is {size:N0} bytes");
 
         string binary = Path.Combine(publish, "onnxaudio");
         string clip = Path.Combine(root, "models", "samples", "kws", "seven_en-gb-x-rp_Andy.wav");
