@@ -8,12 +8,15 @@ namespace OnnxAudio.Training.Training;
 /// reachable; a collection during the native call can finalise one mid-call, and libtorch then fails with
 /// "Expected false to be true" in Scalar::toFloat/toLong or reads another scalar's value. Observed here every few hundred
 /// steps while the data loader's threads allocate. The guard runs pending finalisers at a safe point before the step
-/// and asks for a no-GC region for its duration (if the loader allocates past the budget a collection can still
-/// happen; checkpoints and 'resume' cover that case).
+/// and asks for a no-GC region for its duration, with the largest budget the GC grants (1 GiB, else 512 or 200 MiB; if the
+/// loader allocates past it a collection can still happen; checkpoints and 'resume' — tools/data/resume-until-done.sh —
+/// cover that case).
 /// </summary>
 internal readonly struct NativeStepGuard : IDisposable
 {
-    private const long Budget = 200L * 1024 * 1024;
+    /// <summary>Allocation budgets tried in turn: the largest the GC grants leaves the data loader's threads the most room.</summary>
+    private static readonly long[] Budgets = [1024L << 20, 512L << 20, 200L << 20];
+    private static int _budget;
 
     private readonly bool _active;
 
@@ -23,13 +26,20 @@ internal readonly struct NativeStepGuard : IDisposable
     {
         GC.Collect(0, GCCollectionMode.Forced, blocking: true);
         GC.WaitForPendingFinalizers();
-        try
+        while (true)
         {
-            return new NativeStepGuard(GC.TryStartNoGCRegion(Budget));
-        }
-        catch (InvalidOperationException)
-        {
-            return new NativeStepGuard(false); // already in a region, or the budget is too large for this GC mode
+            try
+            {
+                return new NativeStepGuard(GC.TryStartNoGCRegion(Budgets[_budget]));
+            }
+            catch (ArgumentOutOfRangeException) when (_budget + 1 < Budgets.Length)
+            {
+                _budget++; // more than this GC mode's ephemeral space: try the next smaller budget
+            }
+            catch (Exception e) when (e is InvalidOperationException or ArgumentOutOfRangeException)
+            {
+                return new NativeStepGuard(false); // already in a region, or no budget fits this GC mode
+            }
         }
     }
 
