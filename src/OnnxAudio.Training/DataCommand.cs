@@ -97,6 +97,7 @@ internal static class DataCommand
 
         data.Subcommands.Add(Declip(stdout));
         data.Subcommands.Add(Noise(stdout));
+        data.Subcommands.Add(Stream(stdout));
         return data;
     }
 
@@ -185,6 +186,41 @@ internal static class DataCommand
             Manifest.Write(root, entries);
             stdout.WriteLine($"{entries.Count} clipped files from {files.Length} clean ones in {root}");
             return 0;
+        });
+        return command;
+    }
+
+    /// <summary>
+    /// <c>data stream --out FILE.wav</c>: a long recording of real non-keyword speech in real noise, for false alarms per
+    /// hour of streaming keyword detection.
+    /// </summary>
+    private static Command Stream(TextWriter stdout)
+    {
+        var outFile = new Option<string>("--out", "-o") { Description = "WAV file to write (a JSON summary goes beside it)", Required = true };
+        var minutes = new Option<double>("--minutes") { Description = "Length in minutes", DefaultValueFactory = _ => 60 };
+        var speech = new Option<string>("--speech") { Description = "Recorded sources (tuxpaint, hedgewars)", DefaultValueFactory = _ => "tuxpaint,hedgewars" };
+        var splits = new Option<string[]>("--splits") { Description = "Speaker splits to draw from", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => ["test"] };
+        var noise = new Option<string>("--noise-folder") { Description = "A 'data noise' folder (its split subfolders are used)", Required = true };
+        var snr = new Option<double>("--snr") { Description = "Speech-to-noise ratio over the whole track, dB", DefaultValueFactory = _ => 10 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the order, levels and noise", DefaultValueFactory = _ => 1 };
+        var maxRecordings = new Option<int?>("--max-recordings-per-speaker") { Description = "As for the corpora (keep it the same so the speaker split is)", DefaultValueFactory = _ => 300 };
+        var splitSeed = new Option<int>("--split-seed") { Description = "Seed of the speaker split (as for the corpora)", DefaultValueFactory = _ => 1 };
+        var cache = new Option<string?>("--recordings-cache") { Description = "Folder of cleaned recordings (default: ~/.cache/onnxaudio/recordings)" };
+        var command = new Command("stream", "A long recording of real non-keyword speech in real noise, for false alarms per hour") { outFile, minutes, speech, splits, noise, snr, seed, maxRecordings, splitSeed, cache };
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var spec = SpeechSet.ParseSpec(parse.GetValue(speech)!);
+            if (spec.Any(s => s.Name is not (RecordedSpeech.Tuxpaint or RecordedSpeech.Hedgewars)))
+                throw new OnnxAudioException("--speech takes recorded sources only (tuxpaint, hedgewars)");
+            if (parse.GetValue(minutes) is not (> 0 and <= 600))
+                throw new OnnxAudioException("--minutes must lie between 0 and 600");
+            string cacheFolder = parse.GetValue(cache) ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "onnxaudio", "recordings");
+            var (set, _) = OpenSources(stdout, spec, [], 1, null, cacheFolder, parse.GetValue(maxRecordings), parse.GetValue(splitSeed), cancellationToken);
+            var summary = NonKeywordStream.Write(parse.GetValue(outFile)!, set, parse.GetValue(splits)!.Select(ParseSplit).ToArray(), parse.GetValue(minutes),
+                parse.GetValue(noise)!, parse.GetValue(snr), parse.GetValue(seed), cancellationToken);
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{summary.File}: {summary.Minutes:0.#} min, {summary.Clips} clips ({summary.DistinctClips} distinct) of {summary.Speakers} speakers, noise at {summary.SnrDb} dB"));
+            return Task.FromResult(0);
         });
         return command;
     }
