@@ -27,3 +27,7 @@ noise=(--snr-levels 0 5 10 --noise-types white pink brown hum babble --damage-pr
 "${train[@]}" data codec --out "$out/codec-flite" --seed 2 --speech flite --sentences-per-voice 20
 "${train[@]}" data codec --out "$out/codec-real" --seed 2 "${real[@]}" --splits test --per-recorded-speaker 8
 "${train[@]}" data codec --out "$out/codec-espeak" --seed 2 --speech espeak --max-voices 300 --splits test --sentences-per-voice 1
+
+# An hour of real non-keyword speech (the unseen recorded speakers of (b)) in real test noise: streaming false alarms.
+"${train[@]}" data noise --out "$out/noise"
+"${train[@]}" data stream --out "$out/kws-stream/real-nonkeyword-60min.wav" --noise-folder "$out/noise" --minutes 60 --snr 10
