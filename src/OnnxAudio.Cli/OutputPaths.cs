@@ -64,4 +64,31 @@ internal static class OutputPaths
 
     private static string WithSeparator(string path) =>
         path.EndsWith(Path.DirectorySeparatorChar) ? path : path + Path.DirectorySeparatorChar;
+
+    /// <summary>Writes through a temporary file in the target folder and renames it into place only when complete.</summary>
+    public static T WriteAtomically<T>(string path, bool overwrite, Func<Stream, T> write)
+    {
+        string full = Path.GetFullPath(path);
+        if (!overwrite && File.Exists(full))
+            throw new OnnxAudioException($"{path}: the file exists already (use --overwrite to replace it)");
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            T result;
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                result = write(stream);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, full, overwrite);
+            return result;
+        }
+        finally
+        {
+            if (File.Exists(temp))
+                File.Delete(temp);
+        }
+    }
 }

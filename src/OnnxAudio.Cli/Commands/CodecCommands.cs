@@ -40,7 +40,7 @@ internal static class CodecCommands
                 var (from, to) = pairs[i];
                 using IAudioSource source = AudioFile.OpenMono(from, codec.SampleRate);
                 IProgress<long>? progress = pairs.Length == 1 ? FileBatch.FileProgress(context, from, source.LengthFrames) : null;
-                BitstreamHeader header = WriteAtomically(to, parse.GetValue(overwrite),
+                BitstreamHeader header = OutputPaths.WriteAtomically(to, parse.GetValue(overwrite),
                     stream => codec.Compress(source, stream, codebooks, parse.GetValue(entropy), progress, cancellationToken));
                 long bits = new FileInfo(to).Length * 8;
                 double seconds = header.DurationSeconds;
@@ -104,30 +104,4 @@ internal static class CodecCommands
         }
     }
 
-    /// <summary>Writes through a temporary file in the target folder and renames it into place only when complete.</summary>
-    private static T WriteAtomically<T>(string path, bool overwrite, Func<Stream, T> write)
-    {
-        string full = Path.GetFullPath(path);
-        if (!overwrite && File.Exists(full))
-            throw new OnnxAudioException($"{path}: the file exists already (use --overwrite to replace it)");
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            T result;
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                result = write(stream);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, full, overwrite);
-            return result;
-        }
-        finally
-        {
-            if (File.Exists(temp))
-                File.Delete(temp);
-        }
-    }
 }

@@ -42,8 +42,7 @@ internal static class RestProtocol
                 }).ConfigureAwait(false);
                 return;
             case ["v2", "models", var name] when method == "GET":
-                WriteMetadata(server.Host.Get(name), out Action<Utf8JsonWriter> body);
-                await WriteJsonAsync(context, 200, body).ConfigureAwait(false);
+                await WriteJsonAsync(context, 200, Metadata(server.Host.Get(name))).ConfigureAwait(false);
                 return;
             case ["v2", "models", var name, "ready"] when method == "GET":
                 server.Host.Get(name);
@@ -62,9 +61,8 @@ internal static class RestProtocol
         }
     }
 
-    private static void WriteMetadata(ServedModel model, out Action<Utf8JsonWriter> body)
-    {
-        body = w =>
+    private static Action<Utf8JsonWriter> Metadata(ServedModel model) =>
+        w =>
         {
             w.WriteString("name", model.Name);
             w.WriteStartArray("versions");
@@ -89,7 +87,6 @@ internal static class RestProtocol
                 w.WriteEndArray();
             }
         };
-    }
 
     private static async Task InferAsync(InferenceServer server, HttpContext context, string model)
     {

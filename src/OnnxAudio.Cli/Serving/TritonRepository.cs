@@ -32,7 +32,12 @@ internal static class TritonRepository
             string folder = Path.Combine(outFolder, name);
             Directory.CreateDirectory(Path.Combine(folder, "1"));
             graph.Save(Path.Combine(folder, "1", "model.onnx"));
-            WriteAtomically(Path.Combine(folder, "config.pbtxt"), Config(name, graph, maxBatchSize, chunkSamples));
+            string config = Config(name, graph, maxBatchSize, chunkSamples);
+            OutputPaths.WriteAtomically(Path.Combine(folder, "config.pbtxt"), overwrite: true, stream =>
+            {
+                stream.Write(System.Text.Encoding.UTF8.GetBytes(config));
+                return 0;
+            });
             written.Add(folder);
         }
 
@@ -98,18 +103,4 @@ internal static class TritonRepository
     }
 
     private static string DataType(OnnxTensorInfo tensor) => tensor.ElementType == OnnxElementType.Int64 ? "TYPE_INT64" : "TYPE_FP32";
-
-    private static void WriteAtomically(string path, string content)
-    {
-        string temp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.WriteAllText(temp, content);
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
-    }
 }
