@@ -1,6 +1,9 @@
 using System.Globalization;
 using OnnxAudio.Dsp;
+using OnnxAudio.Compression;
 using OnnxAudio.Onnx;
+using OnnxAudio.Recognition;
+using OnnxAudio.Restoration;
 
 namespace OnnxAudio.Graphs;
 
@@ -48,8 +51,7 @@ public static class WaveformGraphs
         {
             "recognition" => Classifier(model, info),
             "restoration" => StreamingRestorer(model, info),
-            "compression" when info.Get("codec_role") == "encoder" => CodecEncoder(model, info),
-            "compression" when info.Get("codec_role") == "decoder" => CodecDecoder(model, info),
+            "compression" => CodecSpec.Read(info).Role == CodecRole.Encoder ? CodecEncoder(model, info) : CodecDecoder(model, info),
             _ => throw new OnnxAudioException($"{displayName}: no waveform graph for task '{info.Task}' ({name})"),
         };
     }
@@ -61,8 +63,9 @@ public static class WaveformGraphs
     /// </summary>
     public static OnnxGraph Classifier(byte[] model, ModelInfo info)
     {
-        LogMelOptions features = info.Features ?? throw new OnnxAudioException($"{info.Name}: no feature settings in the metadata");
-        int clip = info.ClipSamples ?? info.SampleRate;
+        RecognitionSpec spec = RecognitionSpec.Read(info);
+        LogMelOptions features = spec.Features;
+        int clip = spec.ClipSamples;
         var g = Start(info, "waveform_classifier");
         OnnxValue waveform = g.AddInput("waveform", "batch", clip);
         var stft = new Stft(new StftOptions
@@ -105,11 +108,9 @@ public static class WaveformGraphs
     /// </summary>
     public static OnnxGraph StreamingRestorer(byte[] model, ModelInfo info)
     {
-        int nFft = info.GetPositiveInt("n_fft"), hop = info.GetPositiveInt("hop_length");
-        string[] shape = info.GetRequired("state_shape").Split(',');
-        int layers = int.Parse(shape[0], CultureInfo.InvariantCulture), hidden = int.Parse(shape[1], CultureInfo.InvariantCulture);
-        int lookAhead = info.Get("look_ahead_frames") is string l ? int.Parse(l, CultureInfo.InvariantCulture) : 0;
-        bool declip = info.Get("clip_consistency") == "true";
+        RestorationSpec spec = RestorationSpec.Read(info);
+        int nFft = spec.NFft, hop = spec.HopLength, layers = spec.StateLayers, hidden = spec.StateHidden, lookAhead = spec.LookAheadFrames;
+        bool declip = spec.ClipConsistency;
         int tail = nFft - hop, bins = nFft / 2 + 1;
         var stft = new Stft(new StftOptions { NFft = nFft, HopLength = hop, Window = WindowFunction.SqrtHann, Center = false });
         var g = Start(info, "waveform_stream");
@@ -187,9 +188,8 @@ public static class WaveformGraphs
     /// </summary>
     public static OnnxGraph CodecEncoder(byte[] model, ModelInfo info)
     {
-        int nFft = info.GetPositiveInt("n_fft"), hop = info.GetPositiveInt("hop_length");
-        int samplesPerFrame = hop * info.GetPositiveInt("frames_per_code");
-        var stft = new Stft(new StftOptions { NFft = nFft, HopLength = hop, Window = WindowFunction.Hann, Center = false });
+        CodecSpec spec = CodecSpec.Read(info);
+        int nFft = spec.NFft, hop = spec.HopLength, samplesPerFrame = spec.SamplesPerFrame;
         var g = Start(info, "waveform_codec_encoder");
         OnnxValue waveform = g.AddInput("waveform", "batch", "samples");
         // Zero padding to ⌈L / spf⌉·spf + spf samples: pad (spf − L mod spf) mod spf + spf at the end.
@@ -198,14 +198,23 @@ public static class WaveformGraphs
         OnnxValue extra = g.Add(g.Op("Mod", [g.Sub(spf, g.Op("Mod", [length, spf])), spf]), spf);
         OnnxValue pads = g.Concat(0, g.Int64s("pad_begin", 0, 0), g.Int64s("pad_batch_end", 0), extra);
         OnnxValue padded = g.Op("Pad", [waveform, pads], ("mode", "constant"));
+        if (spec.Signal == CodecSignal.Waveform)
+        {
+            // A waveform codec analyses the padded samples itself.
+            var direct = g.Embed(model, new Dictionary<string, OnnxValue> { [CodecSpec.AudioName] = padded }, "model/");
+            g.AddOutput(direct[CodecSpec.CodesName], "codes", OnnxElementType.Int64, "batch", spec.Codebooks, "latent_frames");
+            return g;
+        }
+
+        var stft = new Stft(spec.Stft);
         OnnxValue signal = Pad(g, g.Unsqueeze(padded, 1), nFft / 2, "reflect");
         var (re, im) = Dft(g, signal, stft);
         OnnxValue spectrum = g.Concat(3, g.Unsqueeze(g.Transpose(re, 0, 2, 1), 3), g.Unsqueeze(g.Transpose(im, 0, 2, 1), 3));
         // Frames beyond whole code frames (the centred STFT gives one more) are not the encoder's.
-        OnnxValue frameCount = g.Mul(g.Op("Div", [g.Add(length, extra), spf]), g.Int64s("frames_per_code", info.GetPositiveInt("frames_per_code")));
+        OnnxValue frameCount = g.Mul(g.Op("Div", [g.Add(length, extra), spf]), g.Int64s("frames_per_code", samplesPerFrame / hop));
         spectrum = g.Op("Slice", [spectrum, g.Int64s("zero", 0), frameCount, g.Int64s("axis_frames", 1)]);
         var outputs = g.Embed(model, new Dictionary<string, OnnxValue> { ["spectrum"] = spectrum }, "model/");
-        g.AddOutput(outputs["codes"], "codes", OnnxElementType.Int64, "batch", info.GetPositiveInt("codebooks"), "latent_frames");
+        g.AddOutput(outputs["codes"], "codes", OnnxElementType.Int64, "batch", spec.Codebooks, "latent_frames");
         return g;
     }
 
@@ -216,12 +225,19 @@ public static class WaveformGraphs
     /// </summary>
     public static OnnxGraph CodecDecoder(byte[] model, ModelInfo info)
     {
-        int nFft = info.GetPositiveInt("n_fft"), hop = info.GetPositiveInt("hop_length");
-        int samplesPerFrame = hop * info.GetPositiveInt("frames_per_code");
-        var stft = new Stft(new StftOptions { NFft = nFft, HopLength = hop, Window = WindowFunction.Hann, Center = false });
+        CodecSpec spec = CodecSpec.Read(info);
+        int nFft = spec.NFft, samplesPerFrame = spec.SamplesPerFrame;
         var g = Start(info, "waveform_codec_decoder");
         OnnxValue codes = g.AddInput("codes", OnnxElementType.Int64, "batch", "codebooks", "latent_frames");
         var outputs = g.Embed(model, new Dictionary<string, OnnxValue> { ["codes"] = codes }, "model/");
+        if (spec.Signal == CodecSignal.Waveform)
+        {
+            // A waveform codec synthesises in its own graph: code frame t is samples [t·spf, (t+1)·spf).
+            g.AddOutput(outputs[CodecSpec.AudioName], "waveform", "batch", "samples");
+            return g;
+        }
+
+        var stft = new Stft(spec.Stft);
         OnnxValue spectrum = outputs["spectrum"];                                          // [batch, frames, bins, 2]
         OnnxValue silent = g.Op("Mul", [g.Slice(spectrum, [0], [1], [1]), g.Scalar("silence", 0f)]);
         spectrum = g.Concat(1, spectrum, silent);

@@ -40,7 +40,8 @@ internal static class TrainCli
         var noise = new Option<string?>("--noise") { Description = "Denoising: the synthetic noise mixed in, classic (default), extended (adds shaped and modulated noise) or babble (extended, one noise in three babble)" };
         var keepEvery = new Option<int>("--keep-every") { Description = "Also keep the weights every N steps in kept/step-N.bin (to average later); 0: off" };
         var initFrom = new Option<string?>("--init-from") { Description = "Warm start from another run's (or checkpoint folder's) weights wherever names and shapes match; the optimizer starts afresh" };
-        var train = new Command("train", "Train a model from scratch (or from --init-from) into a run folder") { task, outDir, steps, batch, lr, seed, evalEvery, checkpointEvery, timeLimit, dataDir, arch, loss, noise, initFrom, keepEvery };
+        var balance = new Option<string?>("--balance-sources") { Description = "Keyword spotting: draw clips so that no speech source predicts the class, each source's share scaled by a weight (festival:3; all: every source at 1)" };
+        var train = new Command("train", "Train a model from scratch (or from --init-from) into a run folder") { task, outDir, steps, batch, lr, seed, evalEvery, checkpointEvery, timeLimit, dataDir, arch, loss, noise, initFrom, keepEvery, balance };
         train.SetAction(parse =>
         {
             var options = new TrainingOptions
@@ -51,6 +52,7 @@ internal static class TrainCli
                 Data = parse.GetValue(dataDir) is string d ? Path.GetFullPath(d) : null, Architecture = parse.GetValue(arch),
                 Loss = parse.GetValue(loss), Noise = parse.GetValue(noise),
                 InitFrom = parse.GetValue(initFrom) is string i ? Path.GetFullPath(i) : null, KeepEvery = parse.GetValue(keepEvery),
+                BalanceSources = parse.GetValue(balance),
             };
             string command = "onnxaudio-train " + string.Join(' ', args);
             var settings = new RunSettings { Task = parse.GetValue(task)!, Command = command, Options = options };

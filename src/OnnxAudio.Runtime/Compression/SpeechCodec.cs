@@ -23,61 +23,57 @@ public sealed class SpeechCodec : IDisposable
 
     private readonly ModelSession? _encoder;
     private readonly ModelSession _decoder;
-    private readonly StftOptions _stft;
-    private readonly int _framesPerCode;
     private readonly CodeTables? _tables;
+    private readonly CodecSignalPath _path;
 
     private SpeechCodec(ModelSession? encoder, ModelSession decoder)
     {
         _encoder = encoder;
         _decoder = decoder;
         ModelInfo d = decoder.Metadata;
-        if (d.Get("codec_role") != "decoder")
-            throw new OnnxAudioException($"{d.Name}: not a codec decoder (codec_role '{d.Get("codec_role")}')");
-        if (d.GetRequired("window") != "hann")
-            throw new OnnxAudioException($"{d.Name}: unsupported window '{d.Get("window")}'");
-        decoder.RequireSignature(["codes"], ["spectrum"]);
-        ModelIdText = d.GetRequired("model_id");
-        ModelId = uint.TryParse(ModelIdText.Length >= 8 ? ModelIdText[..8] : "", NumberStyles.HexNumber, CultureInfo.InvariantCulture, out uint id)
-            ? id : throw new OnnxAudioException($"{d.Name}: invalid model_id '{ModelIdText}'");
-        Codebooks = d.GetPositiveInt("codebooks");
-        CodebookSize = d.GetPositiveInt("codebook_size");
-        BitsPerCode = (int)Math.Ceiling(Math.Log2(CodebookSize));
-        _framesPerCode = d.GetPositiveInt("frames_per_code");
-        _stft = new StftOptions { NFft = d.GetPositiveInt("n_fft"), HopLength = d.GetPositiveInt("hop_length"), Window = WindowFunction.Hann, Center = false };
-        SamplesPerFrame = _stft.HopLength * _framesPerCode;
-        if (_stft.NFft != 2 * SamplesPerFrame)
-            throw new OnnxAudioException($"{d.Name}: this runtime expects n_fft = 2 × samples per code frame (got {_stft.NFft} and {SamplesPerFrame})");
-        _tables = CodeTables.FromMetadata(d.Get("code_frequencies"), Codebooks, CodebookSize);
+        Spec = CodecSpec.Read(d);
+        if (Spec.Role != CodecRole.Decoder)
+            throw new OnnxAudioException($"{d.Name}: not a codec decoder (codec_role '{d.Get(CodecSpec.RoleKey)}')");
+        decoder.RequireSignature([CodecSpec.CodesName], [Spec.SignalName]);
+        if (Spec.Signal == CodecSignal.Spectrum && Spec.NFft != 2 * Spec.SamplesPerFrame)
+            throw new OnnxAudioException($"{d.Name}: this runtime expects n_fft = 2 × samples per code frame (got {Spec.NFft} and {Spec.SamplesPerFrame})");
+        _tables = CodeTables.FromMetadata(Spec.CodeFrequencies, Codebooks, CodebookSize);
+        _path = CodecSignalPath.For(Spec);
         if (encoder is not null)
         {
             ModelInfo e = encoder.Metadata;
-            if (e.Get("codec_role") != "encoder")
-                throw new OnnxAudioException($"{e.Name}: not a codec encoder (codec_role '{e.Get("codec_role")}')");
-            if (e.Get("model_id") != ModelIdText)
-                throw new ModelMismatchException($"{e.Name} and {d.Name} are halves of different codec models ({e.Get("model_id")} vs {ModelIdText})");
-            encoder.RequireSignature(["spectrum"], ["codes"]);
+            CodecSpec encoderSpec = CodecSpec.Read(e);
+            if (encoderSpec.Role != CodecRole.Encoder)
+                throw new OnnxAudioException($"{e.Name}: not a codec encoder (codec_role '{e.Get(CodecSpec.RoleKey)}')");
+            if (encoderSpec.ModelId != ModelIdText)
+                throw new ModelMismatchException($"{e.Name} and {d.Name} are halves of different codec models ({encoderSpec.ModelId} vs {ModelIdText})");
+            if (encoderSpec with { Role = CodecRole.Decoder, Parameters = Spec.Parameters } != Spec)
+                throw new ModelMismatchException($"{e.Name} and {d.Name} describe their codec differently (rate, codebooks or signal)");
+            encoder.RequireSignature([Spec.SignalName], [CodecSpec.CodesName]);
         }
     }
 
-    public int SampleRate => _decoder.Metadata.SampleRate;
+    /// <summary>The codec's identity, codebooks, code rate, signal path and coder tables, from the decoder's metadata.</summary>
+    public CodecSpec Spec { get; }
+
+    public int SampleRate => Spec.SampleRate;
 
     /// <summary>Codebooks the model has; a bitstream sends the first n of them.</summary>
-    public int Codebooks { get; }
+    public int Codebooks => Spec.Codebooks;
 
-    public int CodebookSize { get; }
+    public int CodebookSize => Spec.CodebookSize;
 
-    public int BitsPerCode { get; }
+    public int BitsPerCode => Spec.BitsPerCode;
 
     /// <summary>Audio samples per code frame (320 at 16 kHz: 50 frames per second).</summary>
-    public int SamplesPerFrame { get; }
+    public int SamplesPerFrame => Spec.SamplesPerFrame;
 
     public double FramesPerSecond => SampleRate / (double)SamplesPerFrame;
 
     /// <summary>The identity bitstreams carry: the model's SHA-256-based id (its first 8 hex digits as a number).</summary>
-    public uint ModelId { get; }
+    public uint ModelId => Spec.BitstreamId;
 
-    public string ModelIdText { get; }
+    public string ModelIdText => Spec.ModelId;
 
     public bool CanEncode => _encoder is not null;
 
@@ -200,11 +196,11 @@ public sealed class SpeechCodec : IDisposable
             analysis.Append(read.AsSpan(0, n));
             progress?.Report(analysis.Length);
             // Encode whole blocks once their right context has arrived.
-            while (analysis.AvailableSamples >= (nextLatent + BlockLatents + ContextLatents + 2) * SamplesPerFrame + _stft.NFft)
+            while (analysis.AvailableSamples >= (nextLatent + BlockLatents + ContextLatents + 2) * SamplesPerFrame + _path.Margin)
             {
                 EncodeLatents(encoder, analysis, nextLatent, BlockLatents, codebooks, writer);
                 nextLatent += BlockLatents;
-                analysis.DiscardBefore(Math.Max(0, (nextLatent - ContextLatents) * SamplesPerFrame - _stft.NFft));
+                analysis.DiscardBefore(Math.Max(0, (nextLatent - ContextLatents) * SamplesPerFrame - _path.Margin));
             }
         }
 
@@ -241,14 +237,7 @@ public sealed class SpeechCodec : IDisposable
         if (header.SampleRate != SampleRate || header.SamplesPerFrame != SamplesPerFrame || header.BitsPerCode != BitsPerCode || header.Codebooks > Codebooks)
             throw new BitstreamException($"{name}: the header does not fit this model ({header.SampleRate} Hz, {header.SamplesPerFrame} samples per frame, {header.Codebooks} codebooks of {header.BitsPerCode} bits)");
 
-        var synthesis = new StreamingIstft(_stft);
-        int hop = _stft.HopLength;
-        var frame = new float[hop];
-        // Synthesis runs on the centred timeline: drop its n_fft/2 lead, keep exactly the original length.
-        var aligned = new AlignedOutput(_stft.NFft / 2, header.OriginalLength, writeOutput);
-        int bins = _stft.Bins;
-        var real = new float[bins];
-        var imag = new float[bins];
+        CodecSignalPath.Synthesis synthesis = _path.Start(header.OriginalLength, writeOutput);
         for (long first = 0; first < header.FrameCount; first += BlockLatents)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -256,27 +245,12 @@ public sealed class SpeechCodec : IDisposable
             long from = Math.Max(0, first - ContextLatents), to = Math.Min(header.FrameCount, first + count + ContextLatents);
             int[] codes = reader.Codes(from, to);
             using (var decoded = RunDecoder(codes, (int)(to - from), header.Codebooks))
-            {
-                ReadOnlySpan<float> spectrum = decoded[0].GetTensorDataAsSpan<float>();
-                int offset = (int)(first - from) * _framesPerCode;
-                for (int f = 0; f < count * _framesPerCode; f++)
-                {
-                    Deinterleave(spectrum.Slice((offset + f) * bins * 2, bins * 2), real, imag);
-                    synthesis.PushFrame(real, imag, frame);
-                    aligned.Accept(frame);
-                }
-            }
-
+                synthesis.Accept(decoded[0].GetTensorDataAsSpan<float>(), (int)(first - from), count);
             reader.Release(first + count - ContextLatents);
             progress?.Report(Math.Min(header.OriginalLength, (first + count) * SamplesPerFrame));
         }
 
-        // The frame after the last code frame is silent (the encoder's padding); it completes the final samples.
-        Array.Clear(real);
-        Array.Clear(imag);
-        synthesis.PushFrame(real, imag, frame);
-        aligned.Accept(frame);
-        if (aligned.Written < header.OriginalLength)
+        if (synthesis.Finish() < header.OriginalLength)
             throw new BitstreamException($"{name}: {header.FrameCount} frames cannot hold the {header.OriginalLength} samples the header promises");
         reader.EnsureFullyRead();
         return header;
@@ -322,42 +296,16 @@ public sealed class SpeechCodec : IDisposable
     {
         long total = signal.Ended ? signal.PaddedLength / SamplesPerFrame : long.MaxValue;
         long from = Math.Max(0, first - ContextLatents), to = Math.Min(total, first + count + ContextLatents);
-        int latents = (int)(to - from), frames = latents * _framesPerCode, bins = _stft.Bins;
-        int windowLength = (frames - 1) * _stft.HopLength + _stft.NFft, cells = frames * bins;
-        // A block's buffers (a few MB) come from the pool: encoding an hour allocates no more than encoding a block.
-        float[] window = ArrayPool<float>.Shared.Rent(windowLength);
-        float[] real = ArrayPool<float>.Shared.Rent(cells), imag = ArrayPool<float>.Shared.Rent(cells);
-        float[] spectrum = ArrayPool<float>.Shared.Rent(2 * cells);
-        try
-        {
-            // Spectral frame f is centred on padded-signal sample f·hop; its window starts n_fft/2 earlier.
-            signal.Window(from * SamplesPerFrame - _stft.NFft / 2, window.AsSpan(0, windowLength));
-            new Stft(_stft).Forward(window.AsSpan(0, windowLength), real.AsSpan(0, cells), imag.AsSpan(0, cells));
-            for (int i = 0; i < cells; i++)
-            {
-                spectrum[2 * i] = real[i];
-                spectrum[2 * i + 1] = imag[i];
-            }
-
-            using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, spectrum.AsMemory(0, 2 * cells), [1, frames, bins, 2]);
-            using var runOptions = new RunOptions();
-            using var outputs = encoder.Session.Run(runOptions, ["spectrum"], [input], ["codes"]);
-            ReadOnlySpan<long> all = outputs[0].GetTensorDataAsSpan<long>(); // [1, Codebooks, latents]
-            int offset = (int)(first - from);
-            for (int t = 0; t < count; t++)
-                for (int c = 0; c < codebooks; c++)
-                    writer.Add((int)all[c * latents + offset + t]);
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(window);
-            ArrayPool<float>.Shared.Return(real);
-            ArrayPool<float>.Shared.Return(imag);
-            ArrayPool<float>.Shared.Return(spectrum);
-        }
+        int latents = (int)(to - from);
+        using var outputs = _path.Encode(encoder.Session, signal, from, latents);
+        ReadOnlySpan<long> all = outputs[0].GetTensorDataAsSpan<long>(); // [1, Codebooks, latents]
+        int offset = (int)(first - from);
+        for (int t = 0; t < count; t++)
+            for (int c = 0; c < codebooks; c++)
+                writer.Add((int)all[c * latents + offset + t]);
     }
 
-    /// <summary>The decoder's spectrum [1, frames, bins, 2] for frame-major codes; the caller disposes it (ONNX Runtime owns the memory).</summary>
+    /// <summary>The decoder's output (spectrum [1, frames, bins, 2] or audio [1, samples]) for frame-major codes; the caller disposes it.</summary>
     private IDisposableReadOnlyCollection<OrtValue> RunDecoder(int[] codes, int latents, int codebooks)
     {
         // codes arrive frame-major [latents, codebooks]; the graph wants [1, codebooks, latents].
@@ -369,20 +317,11 @@ public sealed class SpeechCodec : IDisposable
                     input[c * latents + t] = codes[t * codebooks + c];
             using var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(0, codebooks * latents), [1, codebooks, latents]);
             using var runOptions = new RunOptions();
-            return _decoder.Session.Run(runOptions, ["codes"], [value], ["spectrum"]);
+            return _decoder.Session.Run(runOptions, [CodecSpec.CodesName], [value], [Spec.SignalName]);
         }
         finally
         {
             ArrayPool<long>.Shared.Return(input);
-        }
-    }
-
-    private static void Deinterleave(ReadOnlySpan<float> interleaved, Span<float> real, Span<float> imag)
-    {
-        for (int f = 0; f < real.Length; f++)
-        {
-            real[f] = interleaved[2 * f];
-            imag[f] = interleaved[2 * f + 1];
         }
     }
 }

@@ -19,7 +19,7 @@ public sealed class ModelInfo
         SampleRate = int.TryParse(rate, CultureInfo.InvariantCulture, out int r) && r > 0 ? r : throw new OnnxAudioException($"{name}: invalid sample_rate '{rate}'");
         Labels = Get("labels") is string labels ? ParseLabels(labels) : [];
         ClipSamples = Get("clip_samples") is string clip && int.TryParse(clip, CultureInfo.InvariantCulture, out int c) ? c : null;
-        Features = Get("features") is string features ? ParseFeatures(features, SampleRate) : null;
+        Features = Get("features") is string features ? FeatureDescription.Read(features, SampleRate, name) : null;
     }
 
     /// <summary>The file or name the model was loaded from, for messages.</summary>
@@ -51,7 +51,8 @@ public sealed class ModelInfo
     public string GetRequired(string key) =>
         Get(key) ?? throw new OnnxAudioException($"{Name}: the model's metadata has no '{key}'");
 
-    internal static ModelInfo From(string name, IReadOnlyDictionary<string, string> metadata) => new(name, metadata);
+    /// <summary>Reads metadata entries already taken from a model (ONNX metadata_props), for <paramref name="name"/>.</summary>
+    public static ModelInfo From(string name, IReadOnlyDictionary<string, string> metadata) => new(name, metadata);
 
     private IReadOnlyList<string> ParseLabels(string json)
     {
@@ -63,35 +64,6 @@ public sealed class ModelInfo
         catch (JsonException e)
         {
             throw new OnnxAudioException($"{Name}: the model's labels are not a JSON array of strings", e);
-        }
-    }
-
-    private LogMelOptions ParseFeatures(string json, int sampleRate)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(json);
-            JsonElement f = doc.RootElement;
-            if (f.GetProperty("kind").GetString() != "log_mel")
-                throw new OnnxAudioException($"{Name}: unknown feature kind '{f.GetProperty("kind").GetString()}'");
-            return new LogMelOptions
-            {
-                SampleRate = sampleRate,
-                NFft = f.GetProperty("n_fft").GetInt32(),
-                HopLength = f.GetProperty("hop_length").GetInt32(),
-                WinLength = f.TryGetProperty("win_length", out JsonElement w) && w.ValueKind == JsonValueKind.Number ? w.GetInt32() : null,
-                NMels = f.GetProperty("n_mels").GetInt32(),
-                FMin = f.TryGetProperty("f_min", out JsonElement fmin) ? fmin.GetDouble() : 0,
-                FMax = f.TryGetProperty("f_max", out JsonElement fmax) && fmax.ValueKind == JsonValueKind.Number ? fmax.GetDouble() : null,
-                Scale = f.TryGetProperty("mel_scale", out JsonElement s) && s.GetString() == "htk" ? MelScale.Htk : MelScale.Slaney,
-                Normalization = f.TryGetProperty("norm", out JsonElement n) && n.GetString() == "none" ? MelNormalization.None : MelNormalization.Slaney,
-                Log = f.TryGetProperty("log", out JsonElement l) && l.GetString() == "db" ? LogCompression.Decibels : LogCompression.Natural,
-                LogFloor = f.TryGetProperty("log_floor", out JsonElement floor) ? floor.GetSingle() : 1e-6f,
-            };
-        }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
-        {
-            throw new OnnxAudioException($"{Name}: the model's feature settings are unreadable: {e.Message}", e);
         }
     }
 }

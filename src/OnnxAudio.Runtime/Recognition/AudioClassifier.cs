@@ -27,24 +27,25 @@ public sealed class AudioClassifier : IClipClassifier, IDisposable
         _session = model.Session;
         Metadata = model.Metadata;
         Provider = model.Provider;
-        if (Metadata.Labels.Count < 2)
-            throw new OnnxAudioException($"{Metadata.Name}: a classifier needs at least two labels in its metadata");
-        _features = new LogMelSpectrogram(Metadata.Features ?? throw new OnnxAudioException($"{Metadata.Name}: the model's metadata has no feature settings"));
+        Spec = RecognitionSpec.Read(Metadata);
+        _features = new LogMelSpectrogram(Spec.Features);
         _inputName = _session.InputNames.Single();
         _outputName = _session.OutputNames[0];
-        ClipSamples = Metadata.ClipSamples ?? Metadata.SampleRate;
     }
 
     public ModelInfo Metadata { get; }
 
+    /// <summary>The model's labels, clip length and front end, from its metadata.</summary>
+    public RecognitionSpec Spec { get; }
+
     public ExecutionProvider Provider { get; }
 
-    public IReadOnlyList<string> Labels => Metadata.Labels;
+    public IReadOnlyList<string> Labels => Spec.Labels;
 
-    public int SampleRate => Metadata.SampleRate;
+    public int SampleRate => Spec.SampleRate;
 
-    /// <summary>Samples the model looks at; shorter input is padded with silence, longer input is cut to its middle.</summary>
-    public int ClipSamples { get; }
+    /// <summary>Samples the model looks at; input of another length is fitted by <see cref="RecognitionSpec.FitClip"/>.</summary>
+    public int ClipSamples => Spec.ClipSamples;
 
     public static AudioClassifier Load(string path, InferenceOptions? options = null) =>
         Create(ModelSession.Load(path, options, Task));
@@ -95,11 +96,7 @@ public sealed class AudioClassifier : IClipClassifier, IDisposable
         try
         {
             Span<float> c = clip.AsSpan(0, ClipSamples);
-            c.Clear();
-            if (samples.Length >= ClipSamples)
-                samples.Slice((samples.Length - ClipSamples) / 2, ClipSamples).CopyTo(c);
-            else
-                samples.CopyTo(c);
+            RecognitionSpec.FitClip(samples, c);
             _features.Compute(c, frameMajor);
             // [frames, mels] → [mels, frames], the model's layout.
             for (int t = 0; t < frames; t++)

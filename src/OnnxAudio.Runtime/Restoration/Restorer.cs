@@ -18,41 +18,14 @@ public sealed class Restorer : IDisposable
     /// <summary>The metadata task of restoration models.</summary>
     public const string Task = "restoration";
     internal const string SpectrumInput = "spectrum", StateInput = "state", CacheInput = "spectrum_cache", MaskOutput = "mask", StateOutput = "next_state";
-    private const int MaxLookAheadFrames = 8;
 
     private readonly ModelSession _model;
 
     private Restorer(ModelSession model)
     {
         _model = model;
-        ModelInfo m = model.Metadata;
-        Kind = m.GetRequired("restoration") switch
-        {
-            "denoise" => RestorationKind.Denoise,
-            "declip" => RestorationKind.Declip,
-            string other => throw new OnnxAudioException($"{m.Name}: unknown restoration '{other}' (denoise or declip)"),
-        };
-        if (m.GetRequired("window") != "sqrt_hann")
-            throw new OnnxAudioException($"{m.Name}: unsupported analysis window '{m.Get("window")}' (sqrt_hann)");
-        int nFft = m.GetPositiveInt("n_fft"), hop = m.GetPositiveInt("hop_length");
-        if (hop > nFft)
-            throw new OnnxAudioException($"{m.Name}: hop_length {hop} exceeds n_fft {nFft}");
-        Stft = new StftOptions { NFft = nFft, HopLength = hop, Window = WindowFunction.SqrtHann, Center = false };
-        string[] state = m.GetRequired("state_shape").Split(',');
-        if (state.Length != 2 || !int.TryParse(state[0], CultureInfo.InvariantCulture, out int layers) ||
-            !int.TryParse(state[1], CultureInfo.InvariantCulture, out int hidden) || layers < 1 || hidden < 1)
-            throw new OnnxAudioException($"{m.Name}: invalid state_shape '{m.Get("state_shape")}' (layers,hidden)");
-        StateLayers = layers;
-        StateHidden = hidden;
-        ClipConsistency = m.Get("clip_consistency") == "true";
-        string? lookAhead = m.Get("look_ahead_frames");
-        if (lookAhead is not null)
-        {
-            if (!int.TryParse(lookAhead, NumberStyles.None, CultureInfo.InvariantCulture, out int frames) || frames > MaxLookAheadFrames)
-                throw new OnnxAudioException($"{m.Name}: invalid look_ahead_frames '{lookAhead}' (0 to {MaxLookAheadFrames})");
-            LookAheadFrames = frames;
-        }
-
+        Spec = RestorationSpec.Read(model.Metadata);
+        Stft = Spec.Stft;
         model.RequireSignature(LookAheadFrames > 0 ? [SpectrumInput, StateInput, CacheInput] : [SpectrumInput, StateInput], [MaskOutput, StateOutput]);
     }
 
@@ -61,7 +34,10 @@ public sealed class Restorer : IDisposable
     /// <summary>The provider the session runs on.</summary>
     public ExecutionProvider Provider => _model.Provider;
 
-    public RestorationKind Kind { get; }
+    /// <summary>The model's repair, STFT, state and look-ahead, from its metadata.</summary>
+    public RestorationSpec Spec { get; }
+
+    public RestorationKind Kind => Spec.Kind;
 
     public int SampleRate => Metadata.SampleRate;
 
@@ -71,7 +47,7 @@ public sealed class Restorer : IDisposable
     public int HopLength => Stft.HopLength;
 
     /// <summary>Frames the model sees beyond the one it masks (0: fully causal); each adds one hop of latency.</summary>
-    public int LookAheadFrames { get; }
+    public int LookAheadFrames => Spec.LookAheadFrames;
 
     /// <summary>
     /// How far a stream's output lags its input, in samples: n_fft − hop + look-ahead × hop. Outputs leave in hop-sized
@@ -83,11 +59,11 @@ public sealed class Restorer : IDisposable
     public TimeSpan AlgorithmicLatency => TimeSpan.FromSeconds((Stft.NFft + LookAheadFrames * Stft.HopLength) / (double)SampleRate);
 
     /// <summary>Whether the output is made consistent with the unclipped input samples (declipping models).</summary>
-    public bool ClipConsistency { get; }
+    public bool ClipConsistency => Spec.ClipConsistency;
 
-    internal int StateLayers { get; }
+    internal int StateLayers => Spec.StateLayers;
 
-    internal int StateHidden { get; }
+    internal int StateHidden => Spec.StateHidden;
 
     internal InferenceSession Session => _model.Session;
 

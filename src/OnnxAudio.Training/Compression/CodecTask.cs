@@ -1,3 +1,4 @@
+using OnnxAudio.Compression;
 using System.Globalization;
 using System.Security.Cryptography;
 using OnnxAudio.Audio;
@@ -173,13 +174,10 @@ public sealed class CodecTask : ITrainingTask<WaveformBatch>
 
     public void Export(string onnxPath, TrainingRecord record)
     {
-        var (encoder, decoder) = CreateGraphs(_model);
         string frequencies = CodeFrequencies(_model, _trainFiles.Take(300).Select(f => AudioFile.ReadMono(f, SampleRate)));
+        var (encoder, decoder) = CreateGraphs(_model, frequencies);
         foreach (OnnxGraph graph in new[] { encoder, decoder })
-        {
             record.WriteTo(graph.Metadata);
-            graph.Metadata["code_frequencies"] = frequencies;
-        }
 
         var (encoderPath, decoderPath) = ExportPaths(onnxPath);
         encoder.Save(encoderPath);
@@ -237,8 +235,8 @@ public sealed class CodecTask : ITrainingTask<WaveformBatch>
         return ($"{stem}.encoder.onnx", $"{stem}.decoder.onnx");
     }
 
-    /// <summary>Encoder and decoder graphs with the metadata the runtime's <c>SpeechCodec</c> reads.</summary>
-    public static (OnnxGraph Encoder, OnnxGraph Decoder) CreateGraphs(SpectralCodec model)
+    /// <summary>Encoder and decoder graphs with the <see cref="CodecSpec"/> the runtime's <c>SpeechCodec</c> reads.</summary>
+    public static (OnnxGraph Encoder, OnnxGraph Decoder) CreateGraphs(SpectralCodec model, string? codeFrequencies = null)
     {
         model.eval();
         var encoder = new OnnxGraph("codec_encoder");
@@ -246,22 +244,14 @@ public sealed class CodecTask : ITrainingTask<WaveformBatch>
         var decoder = new OnnxGraph("codec_decoder");
         model.ExportDecoder(new OnnxExporter(decoder));
         SpectralCodecConfig c = model.Config;
-        foreach (var (graph, role) in new[] { (encoder, "encoder"), (decoder, "decoder") })
+        var spec = new CodecSpec
         {
-            var m = graph.Metadata;
-            m["task"] = "compression";
-            m["codec_role"] = role;
-            m["sample_rate"] = SampleRate.ToString(CultureInfo.InvariantCulture);
-            m["n_fft"] = c.NFft.ToString(CultureInfo.InvariantCulture);
-            m["hop_length"] = c.HopLength.ToString(CultureInfo.InvariantCulture);
-            m["window"] = "hann";
-            m["frames_per_code"] = SpectralCodecConfig.Stride.ToString(CultureInfo.InvariantCulture);
-            m["codebooks"] = c.Codebooks.ToString(CultureInfo.InvariantCulture);
-            m["codebook_size"] = c.CodebookSize.ToString(CultureInfo.InvariantCulture);
-            m["parameters"] = model.ParameterCount.ToString(CultureInfo.InvariantCulture);
-            m["model_id"] = ModelId(model);
-        }
-
+            SampleRate = SampleRate, Role = CodecRole.Encoder, ModelId = ModelId(model), Codebooks = c.Codebooks, CodebookSize = c.CodebookSize,
+            Signal = CodecSignal.Spectrum, NFft = c.NFft, HopLength = c.HopLength, SamplesPerFrame = SpectralCodecConfig.Stride * c.HopLength,
+            Family = "spectral-rvq", CodeFrequencies = codeFrequencies, Parameters = model.ParameterCount,
+        };
+        spec.WriteTo(encoder.Metadata);
+        (spec with { Role = CodecRole.Decoder }).WriteTo(decoder.Metadata);
         return (encoder, decoder);
     }
 

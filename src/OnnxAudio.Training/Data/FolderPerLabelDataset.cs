@@ -56,7 +56,7 @@ public sealed class FolderPerLabelDataset : IDataset<AudioClipExample>
 
     public int SampleRate { get; }
 
-    /// <summary>Clips are padded with silence or cut to this many samples.</summary>
+    /// <summary>Clips are fitted to this many samples as the runtime fits them (RecognitionSpec.FitClip).</summary>
     public int ClipSamples { get; }
 
     public List<string> Labels { get; }
@@ -74,7 +74,7 @@ public sealed class FolderPerLabelDataset : IDataset<AudioClipExample>
         var (path, label) = _items[index];
         float[] samples = Audio.AudioFile.ReadMono(path, SampleRate);
         var clip = new float[ClipSamples];
-        samples.AsSpan(0, Math.Min(samples.Length, ClipSamples)).CopyTo(clip);
+        global::OnnxAudio.Recognition.RecognitionSpec.FitClip(samples, clip);
         return new AudioClipExample(path, clip, Labels[label], label);
     }
 

@@ -10,6 +10,7 @@ using OnnxAudio.Training.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 using OnnxAudio.Graphs;
+using OnnxAudio.Recognition;
 
 namespace OnnxAudio.Training.Recognition;
 
@@ -19,7 +20,8 @@ namespace OnnxAudio.Training.Recognition;
 /// pitch and formants ±3 semitones), the room (generated reverberation, RT60 0.1–0.8 s), the noise (−5…25 dB SNR:
 /// synthetic colours and hum, the corpus's _background_noise_ recordings, babble of other clips), the channel (band
 /// limits, a μ-law telephone line), the level (peak −40…0 dBFS), time shift and SpecAugment masks — on the runtime's
-/// log-mel front end. Held-out metrics: accuracy on the validation voices, clean and at 5 dB SNR.
+/// log-mel front end. With <see cref="TrainingOptions.BalanceSources"/> clips are drawn by <see cref="SourceBalancedSampler"/>
+/// so that no speech source predicts the class. Held-out metrics: accuracy on the validation voices, clean and at 5 dB SNR.
 /// </summary>
 public sealed class KeywordSpottingTask : ITrainingTask<FeatureBatch>
 {
@@ -47,7 +49,8 @@ public sealed class KeywordSpottingTask : ITrainingTask<FeatureBatch>
         // During training a fixed subset keeps evaluation quick; the final test measurement uses every clip.
         _evaluationClips = heldOut == Split.Test ? _validation.Count : EvaluationClips;
         _model = KwsModels.Create(_architecture, new KwsModelConfig(_features.NMels, Labels.Count));
-        var augmented = new AugmentedClips(train, _features, LoadNoises(train.NoiseFiles));
+        SourceBalancedSampler? sampler = options.BalanceSources is string spec ? SourceBalancedSampler.ForCorpus(train, CorpusGenerator.Keywords, spec) : null;
+        var augmented = new AugmentedClips(train, _features, LoadNoises(train.NoiseFiles), sampler);
         TrainData = new DataLoader<FeatureExample, FeatureBatch>(augmented, options.BatchSize, FeatureBatch.Collate, options.Seed);
         TrainSkipped = train.Skipped;
     }
@@ -194,14 +197,11 @@ public sealed class KeywordSpottingTask : ITrainingTask<FeatureBatch>
             logits = graph.Div(logits, graph.Scalar("temperature", (float)Temperature));
         graph.AddOutput(logits, "logits", "batch", Labels.Count);
         record.WriteTo(graph.Metadata);
-        graph.Metadata["task"] = "recognition";
-        graph.Metadata["sample_rate"] = "16000";
-        graph.Metadata["clip_samples"] = ClipSamples.ToString(CultureInfo.InvariantCulture);
-        graph.Metadata["labels"] = JsonSerializer.Serialize(Labels);
-        graph.Metadata["features"] = FeatureMetadata.LogMel(_features);
-        graph.Metadata["architecture"] = _architecture.ToString();
-        graph.Metadata["temperature"] = Temperature.ToString(CultureInfo.InvariantCulture);
-        graph.Metadata["parameters"] = KwsModels.ParameterCount(_model).ToString(CultureInfo.InvariantCulture);
+        new RecognitionSpec
+        {
+            SampleRate = _features.SampleRate, Labels = Labels, ClipSamples = ClipSamples, Features = _features,
+            Temperature = Temperature, Architecture = _architecture.ToString(), Parameters = KwsModels.ParameterCount(_model),
+        }.WriteTo(graph.Metadata);
         return graph;
     }
 
@@ -221,7 +221,7 @@ public sealed class KeywordSpottingTask : ITrainingTask<FeatureBatch>
         }).Where(n => n.Length >= ClipSamples).ToArray();
 
     /// <summary>Training clips with augmentation, as log-mel features; every example a function of the loader's random.</summary>
-    private sealed class AugmentedClips(FolderPerLabelDataset clips, LogMelOptions features, float[][] backgroundNoise) : IDataset<FeatureExample>
+    private sealed class AugmentedClips(FolderPerLabelDataset clips, LogMelOptions features, float[][] backgroundNoise, SourceBalancedSampler? sampler) : IDataset<FeatureExample>
     {
         private readonly LogMelSpectrogram _logMel = new(features);
 
@@ -229,7 +229,7 @@ public sealed class KeywordSpottingTask : ITrainingTask<FeatureBatch>
 
         public FeatureExample Get(int index, Random random)
         {
-            AudioClipExample clip = clips.Get(index, random);
+            AudioClipExample clip = clips.Get(sampler?.Draw(random) ?? index, random);
             float[] x = clip.Samples;
             // The voice: tempo, then pitch with formants.
             if (random.NextDouble() < 0.5)

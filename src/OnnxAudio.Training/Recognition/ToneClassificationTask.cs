@@ -1,3 +1,4 @@
+using OnnxAudio.Recognition;
 using System.Text.Json;
 using OnnxAudio.Dsp;
 using OnnxAudio.Training.Data;
@@ -70,11 +71,10 @@ public sealed class ToneClassificationTask : ITrainingTask<FeatureBatch>
         OnnxValue features = graph.AddInput("features", "batch", _features.NMels, "frames");
         graph.AddOutput(exporter.Apply(_model, features, "model"), "logits", "batch", ToneDataset.Labels.Length);
         record.WriteTo(graph.Metadata);
-        graph.Metadata["task"] = "recognition";
-        graph.Metadata["clip_samples"] = ToneDataset.ClipSamples.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        graph.Metadata["sample_rate"] = ToneDataset.SampleRate.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        graph.Metadata["labels"] = JsonSerializer.Serialize(ToneDataset.Labels);
-        graph.Metadata["features"] = FeatureMetadata.LogMel(_features);
+        new RecognitionSpec
+        {
+            SampleRate = ToneDataset.SampleRate, Labels = ToneDataset.Labels, ClipSamples = ToneDataset.ClipSamples, Features = _features,
+        }.WriteTo(graph.Metadata);
         return graph;
     }
 

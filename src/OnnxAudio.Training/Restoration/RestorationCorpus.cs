@@ -1,3 +1,4 @@
+using OnnxAudio.Restoration;
 using OnnxAudio.Evaluation;
 using OnnxAudio.Training.Data;
 
@@ -251,11 +252,4 @@ public enum TrainingNoise
     /// drawn over −40…−1 dBFS.
     /// </summary>
     Real,
-}
-
-/// <summary>The restoration jobs a model is trained for.</summary>
-public enum RestorationKind
-{
-    Denoise,
-    Declip,
 }

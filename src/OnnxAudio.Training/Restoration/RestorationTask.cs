@@ -1,3 +1,4 @@
+using OnnxAudio.Restoration;
 using System.Globalization;
 using OnnxAudio.Audio;
 using OnnxAudio.Evaluation;
@@ -183,18 +184,12 @@ public sealed class RestorationTask : ITrainingTask<RestorationBatch>
         SpectralMaskConfig config = model.Config;
         var graph = new OnnxGraph(kind == RestorationKind.Denoise ? "denoiser" : "declipper");
         model.Export(new OnnxExporter(graph));
-        var metadata = graph.Metadata;
-        metadata["task"] = "restoration";
-        metadata["restoration"] = kind == RestorationKind.Denoise ? DenoiseName : DeclipName;
-        metadata["sample_rate"] = SampleRate.ToString(CultureInfo.InvariantCulture);
-        metadata["n_fft"] = config.NFft.ToString(CultureInfo.InvariantCulture);
-        metadata["hop_length"] = config.HopLength.ToString(CultureInfo.InvariantCulture);
-        metadata["window"] = "sqrt_hann";
-        metadata["state_shape"] = $"{config.Layers},{config.Hidden}";
-        metadata["look_ahead_frames"] = config.LookAhead.ToString(CultureInfo.InvariantCulture);
-        metadata["mask_bound"] = config.MaskBound.ToString("R", CultureInfo.InvariantCulture);
-        metadata["clip_consistency"] = kind == RestorationKind.Declip ? "true" : "false";
-        metadata["parameters"] = model.ParameterCount.ToString(CultureInfo.InvariantCulture);
+        new RestorationSpec
+        {
+            SampleRate = SampleRate, Kind = kind, NFft = config.NFft, HopLength = config.HopLength,
+            StateLayers = config.Layers, StateHidden = config.Hidden, LookAheadFrames = config.LookAhead,
+            MaskBound = config.MaskBound, ClipConsistency = kind == RestorationKind.Declip, Parameters = model.ParameterCount,
+        }.WriteTo(graph.Metadata);
         return graph;
     }
 

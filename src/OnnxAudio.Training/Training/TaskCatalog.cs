@@ -1,3 +1,4 @@
+using OnnxAudio.Restoration;
 using OnnxAudio.Training.Compression;
 using OnnxAudio.Training.Recognition;
 using OnnxAudio.Training.Restoration;

@@ -53,6 +53,12 @@ public sealed record TrainingOptions
     public string? Noise { get; init; }
 
     /// <summary>
+    /// Keyword spotting: draw training clips balanced by speech source (<see cref="Data.SourceBalancedSampler"/>), each
+    /// source's share scaled by its weight ("festival:3", or "all" for 1 each); null draws every clip equally often.
+    /// </summary>
+    public string? BalanceSources { get; init; }
+
+    /// <summary>
     /// Warm start: a run (or checkpoint) folder whose model weights initialise this run's model wherever names and shapes
     /// match (e.g. a causal denoiser's weights for its look-ahead variant); the optimizer starts afresh.
     /// </summary>

@@ -1,3 +1,4 @@
+using OnnxAudio.Restoration;
 using OnnxAudio.Audio;
 using OnnxAudio.Cli;
 using OnnxAudio.Training.Models;

@@ -5,8 +5,6 @@ using OnnxAudio.Training.Restoration;
 using OnnxAudio.Training.Tests.Export;
 using TorchSharp;
 using static TorchSharp.torch;
-using RuntimeKind = OnnxAudio.Restoration.RestorationKind;
-using TrainingKind = OnnxAudio.Training.Restoration.RestorationKind;
 
 namespace OnnxAudio.Training.Tests.Restoration;
 
@@ -46,7 +44,7 @@ public class RestorationParityTests
     [Fact]
     public void Shipped_size_is_well_under_a_million_parameters()
     {
-        using var model = new SpectralMaskDenoiser(RestorationTask.ParseArchitecture(null, TrainingKind.Denoise));
+        using var model = new SpectralMaskDenoiser(RestorationTask.ParseArchitecture(null, RestorationKind.Denoise));
         Assert.InRange(model.ParameterCount, 100_000, 700_000);
     }
 
@@ -56,7 +54,7 @@ public class RestorationParityTests
     public void Graph_matches_torch_whole_and_in_chunks_with_carried_state_and_cache(int lookAhead)
     {
         using var model = SmallModel(lookAhead: lookAhead);
-        using var session = OnnxParity.Session(RestorationTask.CreateGraph(model, TrainingKind.Denoise));
+        using var session = OnnxParity.Session(RestorationTask.CreateGraph(model, RestorationKind.Denoise));
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         int bins = model.Config.Bins;
@@ -112,8 +110,8 @@ public class RestorationParityTests
     public void Restorer_matches_the_torch_pipeline(float strength, int lookAhead)
     {
         using var model = SmallModel(lookAhead: lookAhead);
-        using var restorer = Restorer.Load(RestorationTask.CreateGraph(model, TrainingKind.Denoise).ToBytes(), "random-denoiser");
-        Assert.Equal(RuntimeKind.Denoise, restorer.Kind);
+        using var restorer = Restorer.Load(RestorationTask.CreateGraph(model, RestorationKind.Denoise).ToBytes(), "random-denoiser");
+        Assert.Equal(RestorationKind.Denoise, restorer.Kind);
         Assert.Equal(lookAhead, restorer.LookAheadFrames);
         Assert.Equal(160 + 160 * lookAhead, restorer.DelaySamples);
         Assert.Equal(20 + 10 * lookAhead, restorer.AlgorithmicLatency.TotalMilliseconds, 6);
@@ -129,8 +127,8 @@ public class RestorationParityTests
     public void Declipper_matches_the_torch_pipeline_and_keeps_reliable_samples()
     {
         using var model = SmallModel(bound: 4.0);
-        using var restorer = Restorer.Load(RestorationTask.CreateGraph(model, TrainingKind.Declip).ToBytes(), "random-declipper");
-        Assert.Equal(RuntimeKind.Declip, restorer.Kind);
+        using var restorer = Restorer.Load(RestorationTask.CreateGraph(model, RestorationKind.Declip).ToBytes(), "random-declipper");
+        Assert.Equal(RestorationKind.Declip, restorer.Kind);
         float[] clean = TestSignal(16_000, seed: 4);
         float level = 0.3f * clean.Max(Math.Abs);
         float[] clipped = clean.Select(v => Math.Clamp(v, -level, level)).ToArray();
@@ -153,7 +151,7 @@ public class RestorationParityTests
     public void Streaming_in_any_block_sizes_equals_offline_processing(int lookAhead)
     {
         using var model = SmallModel(lookAhead: lookAhead);
-        using var restorer = Restorer.Load(RestorationTask.CreateGraph(model, TrainingKind.Denoise).ToBytes(), "random-denoiser");
+        using var restorer = Restorer.Load(RestorationTask.CreateGraph(model, RestorationKind.Denoise).ToBytes(), "random-denoiser");
         float[] x = TestSignal(12_345, seed: 6);
         float[] offline = restorer.Process(x);
 

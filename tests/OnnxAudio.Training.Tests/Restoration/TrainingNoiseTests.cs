@@ -1,3 +1,4 @@
+using OnnxAudio.Restoration;
 using OnnxAudio.Dsp;
 using OnnxAudio.Training.Restoration;
 using OnnxAudio.Training.Training;
