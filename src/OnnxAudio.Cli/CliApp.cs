@@ -1,5 +1,6 @@
 using System.CommandLine;
 using OnnxAudio.Cli.Commands;
+using OnnxAudio.Cli.Commands.Eval;
 
 namespace OnnxAudio.Cli;
 

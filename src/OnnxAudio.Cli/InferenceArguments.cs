@@ -6,31 +6,25 @@ namespace OnnxAudio.Cli;
 /// <summary>The options every model-running command shares: execution provider, device, threads, graph optimisation and the optimised-model cache.</summary>
 internal sealed class InferenceArguments
 {
-    private readonly Option<string> _provider = new("--provider")
+    private readonly Option<ExecutionProvider> _provider = new("--provider")
     {
         Description = "Execution provider: auto (the best the native library has), cpu, cuda, directml or coreml",
-        DefaultValueFactory = _ => "auto",
+        DefaultValueFactory = _ => ExecutionProvider.Auto,
     };
 
     private readonly Option<int> _device = new("--device") { Description = "GPU index for cuda and directml", DefaultValueFactory = _ => 0 };
     private readonly Option<int> _threads = new("--threads") { Description = "ONNX Runtime threads per model call (0: one per core)", DefaultValueFactory = _ => 0 };
 
-    private readonly Option<string> _optimization = new("--graph-optimization")
+    private readonly Option<GraphOptimization> _optimization = new("--graph-optimization")
     {
         Description = "How much ONNX Runtime optimises each model at load: none, basic, extended or all",
-        DefaultValueFactory = _ => "all",
+        DefaultValueFactory = _ => GraphOptimization.All,
     };
 
     private readonly Option<string?> _cache = new("--model-cache")
     {
         Description = "Folder for optimised models: the first run saves them, later runs start without re-optimising",
     };
-
-    public InferenceArguments()
-    {
-        _provider.AcceptOnlyFromAmong("auto", "cpu", "cuda", "directml", "coreml");
-        _optimization.AcceptOnlyFromAmong("none", "basic", "extended", "all");
-    }
 
     public void AddTo(Command command)
     {
@@ -52,23 +46,10 @@ internal sealed class InferenceArguments
             RequireWritableFolder(cache);
         return new InferenceOptions
         {
-            Provider = parse.GetValue(_provider) switch
-            {
-                "cpu" => ExecutionProvider.Cpu,
-                "cuda" => ExecutionProvider.Cuda,
-                "directml" => ExecutionProvider.DirectML,
-                "coreml" => ExecutionProvider.CoreML,
-                _ => ExecutionProvider.Auto,
-            },
+            Provider = parse.GetValue(_provider),
             DeviceId = parse.GetValue(_device),
             IntraOpThreads = threads,
-            GraphOptimization = parse.GetValue(_optimization) switch
-            {
-                "none" => GraphOptimization.None,
-                "basic" => GraphOptimization.Basic,
-                "extended" => GraphOptimization.Extended,
-                _ => GraphOptimization.All,
-            },
+            GraphOptimization = parse.GetValue(_optimization),
             OptimizedModelCache = parse.GetValue(_cache),
         };
     }

@@ -8,6 +8,7 @@ public class DemoCommandTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void Demo_writes_and_converts_its_audio()
     {

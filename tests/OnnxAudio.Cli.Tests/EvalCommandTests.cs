@@ -29,6 +29,7 @@ public class EvalCommandTests : IDisposable
         return snr => clean.Zip(noise, (c, n) => (float)(c + n * Math.Sqrt(ps / (pn * Math.Pow(10, snr / 10))))).ToArray();
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void Pairs_report_the_snr_they_were_made_with_and_the_improvement_over_the_input()
     {
@@ -55,6 +56,7 @@ public class EvalCommandTests : IDisposable
         Assert.True(doc.RootElement.GetProperty("mean").GetProperty("dnsmos_bak").GetDouble() > doc.RootElement.GetProperty("input_mean").GetProperty("dnsmos_bak").GetDouble());
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void Quality_scores_files_without_a_reference_and_names_a_file_it_cannot_read()
     {
@@ -82,6 +84,7 @@ public class EvalCommandTests : IDisposable
         Assert.Contains("broken.wav", error);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void Manifest_breaks_results_down_by_input_snr_and_by_noise_source()
     {

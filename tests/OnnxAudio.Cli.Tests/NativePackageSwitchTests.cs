@@ -6,6 +6,7 @@ namespace OnnxAudio.Cli.Tests;
 /// The CLI's ONNX Runtime native package is chosen by the MSBuild property OnnxRuntimeFlavor. The GPU packages are not in
 /// this machine's registry, so the switch is checked by evaluating the project (no restore), not by building it.
 /// </summary>
+[Trait("Category", "Slow")]
 public class NativePackageSwitchTests
 {
     [Theory]

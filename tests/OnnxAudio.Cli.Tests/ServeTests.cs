@@ -62,7 +62,8 @@ public sealed class ServeTests : IAsyncLifetime
         using var restorer = Restorer.Load(ShippedFiles.Path(model + ".onnx"));
         var output = new List<float>();
         using var source = new MemoryAudioSource(input, new AudioFormat(16000, 1));
-        restorer.Process(source, s => output.AddRange(s.ToArray()), 1f, level);
+        var options = level is null ? new RestoreOptions { Clip = ClipHandling.RunningPeak } : new RestoreOptions { Clip = ClipHandling.Given, ClipLevel = level };
+        restorer.Process(source, s => output.AddRange(s.ToArray()), options);
         return output.ToArray();
     }
 

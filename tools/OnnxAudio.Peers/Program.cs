@@ -41,20 +41,14 @@ Directory.CreateDirectory(outDir);
 
 // The corpus's pairs for the split: (name, reference = clean, input = noisy or the clean file itself for codecs, SNR).
 var items = new List<(string Name, string Reference, string Input, double? Snr, string? Noise)>();
-foreach (string line in File.ReadLines(Path.Combine(corpus, "manifest.jsonl")))
+foreach (ManifestEntry e in Manifest.Read(corpus).Where(e => e.Split == split))
 {
-    using var doc = JsonDocument.Parse(line);
-    JsonElement e = doc.RootElement;
-    if (e.GetProperty("split").GetString() != split)
-        continue;
-    string path = e.GetProperty("path").GetString()!;
-    if (mode == "denoise" && e.TryGetProperty("clean_path", out JsonElement clean))
-        items.Add((path, Path.Combine(corpus, clean.GetString()!), Path.Combine(corpus, path), e.GetProperty("snr_db").GetDouble(),
-            e.TryGetProperty("noise_type", out JsonElement n) ? n.GetString() : null));
+    if (mode == "denoise" && e.CleanPath is string clean)
+        items.Add((e.Path, Path.Combine(corpus, clean), Path.Combine(corpus, e.Path), e.SnrDb, e.NoiseType));
     else if (mode == "codec")
     {
         // A codec corpus lists clean files; a denoising corpus's clean references serve as well.
-        string speech = e.TryGetProperty("clean_path", out JsonElement c) ? c.GetString()! : path;
+        string speech = e.CleanPath ?? e.Path;
         items.Add((speech, Path.Combine(corpus, speech), Path.Combine(corpus, speech), null, null));
     }
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using OnnxAudio.Audio;
 using OnnxAudio.Restoration;
 
@@ -16,8 +15,7 @@ internal static class RestoreCommand
     {
         var input = new Argument<string>("input") { Description = "Audio file, or folder of audio files" };
         var output = new Argument<string>("output") { Description = "Output WAV file, or output folder" };
-        var task = new Option<string>("--task", "-t") { Description = "denoise or declip", DefaultValueFactory = _ => "denoise" };
-        task.AcceptOnlyFromAmong("denoise", "declip");
+        var task = new Option<RestorationKind>("--task", "-t") { Description = "denoise or declip", DefaultValueFactory = _ => RestorationKind.Denoise };
         var strength = new Option<float>("--strength", "-s") { Description = "0 leaves the input as it is, 1 applies the model fully", DefaultValueFactory = _ => 1f };
         var model = new Option<string?>("--model", "-m") { Description = "Restoration model (.onnx); default: the shipped one for the task" };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Files processed in parallel", DefaultValueFactory = _ => Environment.ProcessorCount };
@@ -29,96 +27,89 @@ internal static class RestoreCommand
         inference.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
         {
-            float s = parse.GetValue(strength);
-            if (!float.IsFinite(s) || s is < 0 or > 1)
-                throw new OnnxAudioException($"--strength must lie between 0 and 1, not {s.ToString(CultureInfo.InvariantCulture)}");
-            string taskName = parse.GetValue(task)!;
+            RestoreOptions options;
+            try
+            {
+                options = new RestoreOptions { Strength = parse.GetValue(strength) }.Validated();
+            }
+            catch (OnnxAudioException e)
+            {
+                throw new OnnxAudioException($"--strength: {e.Message}");
+            }
+
+            RestorationKind kind = parse.GetValue(task);
             Shard? part = Shard.Parse(parse.GetValue(shard));
             if (parse.GetValue(server) is string address)
-                return Task.FromResult(RestoreRemotely(context, parse, address, taskName, s, parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(model),
+                return Task.FromResult(RestoreRemotely(context, address, kind, options, parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(model),
                     parse.GetValue(overwrite), parse.GetValue(jobs), part, cancellationToken));
             Onnx.InferenceOptions inferenceOptions = inference.Read(parse);
-            using Restorer restorer = Restorer.Load(parse.GetValue(model) ?? ShippedModels.Require($"{taskName}.onnx"), inferenceOptions);
+            using Restorer restorer = Restorer.Load(parse.GetValue(model) ?? ShippedModels.Require($"{Name(kind)}.onnx"), inferenceOptions);
             InferenceArguments.ReportChoice(context, parse, inferenceOptions, restorer.Provider);
-            if (restorer.Kind.ToString().ToLowerInvariant() != taskName)
-                throw new OnnxAudioException($"{restorer.Metadata.Name}: this model does {restorer.Kind.ToString().ToLowerInvariant()}, not {taskName}");
+            if (restorer.Kind != kind)
+                throw new OnnxAudioException($"{restorer.Metadata.Name}: this model does {Name(restorer.Kind)}, not {Name(kind)}");
             var pairs = FileBatch.SkipExisting(context, FileBatch.Map(parse.GetValue(input)!, parse.GetValue(output)!, ".wav", shard: part, context: context), parse.GetValue(overwrite));
-            // Restored peaks of clipped audio may exceed full scale: declipping writes 32-bit float so they survive.
-            var options = new WavWriterOptions
-            {
-                Overwrite = parse.GetValue(overwrite),
-                Encoding = restorer.Kind == RestorationKind.Declip ? WavSampleEncoding.Float32 : WavSampleEncoding.Pcm16,
-            };
+            var writerOptions = WriterOptions(kind, parse.GetValue(overwrite));
             bool ok = FileBatch.Run(context, pairs.Select(p => p.Input).ToArray(), parse.GetValue(jobs), cancellationToken,
-                i => RestoreFile(context, restorer, pairs[i].Input, pairs[i].Output, s, options, pairs.Length == 1, cancellationToken));
+                i => RestoreFile(context, restorer, pairs[i].Input, pairs[i].Output, options, writerOptions, pairs.Length == 1, cancellationToken));
             return Task.FromResult(ok ? ExitCodes.Success : ExitCodes.UserError);
         });
         return command;
     }
 
+    private static string Name(RestorationKind kind) => kind == RestorationKind.Declip ? "declip" : "denoise";
+
+    private static string Done(RestorationKind kind) => kind == RestorationKind.Declip ? "declipped" : "denoised";
+
+    // Restored peaks of clipped audio may exceed full scale: declipping writes 32-bit float so they survive.
+    private static WavWriterOptions WriterOptions(RestorationKind kind, bool overwrite) => new()
+    {
+        Overwrite = overwrite,
+        Encoding = kind == RestorationKind.Declip ? WavSampleEncoding.Float32 : WavSampleEncoding.Pcm16,
+    };
+
     /// <summary>restore --server: each file streamed to the server's model (the same output as in-process at strength 1).</summary>
-    private static int RestoreRemotely(CliContext context, ParseResult parse, string address, string taskName, float strength, string input, string output,
+    private static int RestoreRemotely(CliContext context, string address, RestorationKind kind, RestoreOptions options, string input, string output,
         string? model, bool overwrite, int jobs, Shard? part, CancellationToken cancellationToken)
     {
         if (model is not null)
             throw new OnnxAudioException("--model and --server exclude each other: the server runs its own models");
-        if (strength != 1)
+        if (options.Strength != 1)
             throw new OnnxAudioException("--strength is applied by the in-process model; a server restores at strength 1");
         using var client = new Client.InferenceClient(address);
-        var remote = new Client.RemoteRestorer(client, taskName);
+        var remote = new Client.RemoteRestorer(client, Name(kind));
         var pairs = FileBatch.SkipExisting(context, FileBatch.Map(input, output, ".wav", shard: part, context: context), overwrite);
-        var options = new WavWriterOptions { Overwrite = overwrite, Encoding = taskName == "declip" ? WavSampleEncoding.Float32 : WavSampleEncoding.Pcm16 };
+        var writerOptions = WriterOptions(kind, overwrite);
         bool ok = FileBatch.Run(context, pairs.Select(p => p.Input).ToArray(), jobs, cancellationToken, i =>
         {
             var (from, to) = pairs[i];
             // Declipping: the file's level from a first pass; without clipping, a level nothing reaches (the output is the input).
-            float? level = taskName == "declip" ? ClipLevelOf(from, 16000, out _) ?? float.MaxValue : null;
+            float? level = kind == RestorationKind.Declip
+                ? Restorer.DetectClipLevel(() => AudioFile.OpenMono(from, 16000), cancellationToken).Level ?? float.MaxValue
+                : null;
             using IAudioSource source = AudioFile.OpenMono(from, 16000);
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(to))!);
-            using WavWriter writer = WavWriter.Create(to, new AudioFormat(16000, 1), options);
+            using WavWriter writer = WavWriter.Create(to, new AudioFormat(16000, 1), writerOptions);
             long samples = ServerOption.Wait(() => remote.ProcessAsync(source, writer.Write, level, cancellationToken), address);
             writer.Commit();
-            return FormattableString.Invariant($"{from} -> {to}: {samples / 16000.0:0.00} s {(taskName == "declip" ? "declipped" : "denoised")} by {address}");
+            return FormattableString.Invariant($"{from} -> {to}: {samples / 16000.0:0.00} s {Done(kind)} by {address}");
         });
         return ok ? ExitCodes.Success : ExitCodes.UserError;
     }
 
-    /// <summary>The clipping level of a whole file (first pass), or null when nothing is clipped.</summary>
-    private static float? ClipLevelOf(string input, int rate, out long samplesAtPeak)
-    {
-        using IAudioSource scan = AudioFile.OpenMono(input, rate);
-        var detector = new ClipLevelDetector();
-        float[] block = new float[1 << 16];
-        int n;
-        while ((n = scan.Read(block)) > 0)
-            detector.Observe(block.AsSpan(0, n));
-        samplesAtPeak = detector.SamplesAtPeak;
-        return detector.Level();
-    }
-
     /// <summary>Restores one file; returns the line to print.</summary>
-    public static string RestoreFile(CliContext context, Restorer restorer, string input, string output, float strength,
-        WavWriterOptions options, bool showProgress, CancellationToken cancellationToken)
+    public static string RestoreFile(CliContext context, Restorer restorer, string input, string output, RestoreOptions options,
+        WavWriterOptions writerOptions, bool showProgress, CancellationToken cancellationToken)
     {
-        float? level = null;
-        string note = "";
-        if (restorer.Kind == RestorationKind.Declip)
-        {
-            // First pass: the clipping level of the whole file.
-            level = ClipLevelOf(input, restorer.SampleRate, out long atPeak);
-            note = level is float l
-                ? FormattableString.Invariant($", clipped at {l:0.####} ({atPeak} samples)")
-                : ", no clipping found (output follows the input)";
-            level ??= ClipRepair.NoClipping;
-        }
-
         using IAudioSource source = AudioFile.OpenMono(input, restorer.SampleRate);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
-        using WavWriter writer = WavWriter.Create(output, new AudioFormat(restorer.SampleRate, 1), options);
+        using WavWriter writer = WavWriter.Create(output, new AudioFormat(restorer.SampleRate, 1), writerOptions);
         IProgress<long>? progress = showProgress ? FileBatch.FileProgress(context, input, source.LengthFrames) : null;
-        long samples = restorer.Process(source, writer.Write, strength, level, progress, cancellationToken);
+        RestoreResult result = restorer.Process(source, writer.Write, options, () => AudioFile.OpenMono(input, restorer.SampleRate), progress, cancellationToken);
         writer.Commit();
+        string note = restorer.Kind != RestorationKind.Declip ? ""
+            : result.ClipLevel is float l ? FormattableString.Invariant($", clipped at {l:0.####} ({result.SamplesAtClipLevel} samples)")
+            : ", no clipping found (output follows the input)";
         string clipped = writer.ClippedSamples > 0 ? $", {writer.ClippedSamples} samples limited to full scale" : "";
-        return FormattableString.Invariant($"{input} -> {output}: {samples / (double)restorer.SampleRate:0.00} s {(restorer.Kind == RestorationKind.Declip ? "declipped" : "denoised")}{note}{clipped}");
+        return FormattableString.Invariant($"{input} -> {output}: {result.Samples / (double)restorer.SampleRate:0.00} s {Done(restorer.Kind)}{note}{clipped}");
     }
 }

@@ -170,7 +170,7 @@ public sealed class SpeechCodec : IDisposable
     }
 
     /// <summary>
-    /// Compresses mono audio at <see cref="SampleRate"/> (open files with <see cref="AudioFile.OpenMono"/>) into
+    /// Compresses audio (any other format than mono at <see cref="SampleRate"/> is converted to it) into
     /// <paramref name="output"/>, block by block. With <paramref name="entropyCoding"/> each block is range-coded when that
     /// is smaller (the file then falls below the nominal rate). Progress reports samples read.
     /// </summary>
@@ -180,8 +180,8 @@ public sealed class SpeechCodec : IDisposable
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(output);
         ModelSession encoder = _encoder ?? throw new InvalidOperationException("This codec was loaded without its encoder.");
-        if (source.Format.Channels != 1 || source.Format.SampleRate != SampleRate)
-            throw new OnnxAudioException($"{source.Name}: the codec takes mono audio at {SampleRate} Hz, not {source.Format} (open it with AudioFile.OpenMono)");
+        // Any source is down-mixed and resampled to the model's format; the caller owns it, the wrappers hold nothing.
+        source = source.ToMono().ResampleTo(SampleRate);
         if (codebooks < 1 || codebooks > Codebooks)
             throw new ArgumentOutOfRangeException(nameof(codebooks), codebooks, $"The model has {Codebooks} codebooks.");
 

@@ -112,6 +112,7 @@ public sealed class Restorer : IDisposable
     /// </summary>
     public float[] Process(ReadOnlySpan<float> input, float strength = 1f, CancellationToken cancellationToken = default)
     {
+        new RestoreOptions { Strength = strength }.Validated();
         float? level = Kind == RestorationKind.Declip ? ClipRepair.DetectLevel(input) ?? ClipRepair.NoClipping : null;
         var output = new float[input.Length];
         int position = 0;
@@ -134,25 +135,44 @@ public sealed class Restorer : IDisposable
     }
 
     /// <summary>
-    /// Restores an audio source block by block into <paramref name="writeOutput"/> (mono at <see cref="SampleRate"/>;
-    /// convert with <see cref="AudioFile.OpenMono"/>), time-aligned with the input and as long, in constant memory.
-    /// <paramref name="clipLevel"/> is used by declipping models (find it in a first pass with a
-    /// <see cref="ClipLevelDetector"/>). Progress reports the input samples read. Returns the samples written.
+    /// Restores an audio source block by block into <paramref name="writeOutput"/> (mono at <see cref="SampleRate"/>; any
+    /// other source is down-mixed and resampled), time-aligned with the input and as long, in constant memory. A
+    /// declipper with <see cref="ClipHandling.Detect"/> needs a second pass over the input, so it takes
+    /// <paramref name="reopen"/>: a way to open the same input again (null: the running peak is used instead).
+    /// Progress reports the input samples read.
     /// </summary>
-    public long Process(IAudioSource source, Action<ReadOnlySpan<float>> writeOutput, float strength = 1f, float? clipLevel = null,
-        IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+    public RestoreResult Process(IAudioSource source, Action<ReadOnlySpan<float>> writeOutput, RestoreOptions? options = null,
+        Func<IAudioSource>? reopen = null, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(writeOutput);
-        if (source.Format.Channels != 1 || source.Format.SampleRate != SampleRate)
-            throw new OnnxAudioException($"{source.Name}: the restorer takes mono audio at {SampleRate} Hz, not {source.Format} (open it with AudioFile.OpenMono)");
-        using RestorationStream stream = CreateStream(strength, clipLevel);
+        options = (options ?? new RestoreOptions()).Validated();
+        float? level = null;
+        long atLevel = 0;
+        if (Kind == RestorationKind.Declip)
+        {
+            switch (options.Clip)
+            {
+                case ClipHandling.Given:
+                    level = options.ClipLevel;
+                    break;
+                case ClipHandling.Detect when reopen is not null:
+                    (level, atLevel) = DetectClipLevel(reopen, cancellationToken);
+                    break;
+            }
+        }
+
+        // The caller owns the source; the converting wrappers hold nothing of their own.
+        IAudioSource mono = source.ToMono().ResampleTo(SampleRate);
+        float? streamLevel = Kind != RestorationKind.Declip ? null
+            : level ?? (options.Clip == ClipHandling.Detect && reopen is not null ? ClipRepair.NoClipping : null);
+        using RestorationStream stream = CreateStream(options.Strength, streamLevel);
         float[] input = new float[RestorationStream.BlockSamples];
         float[] output = new float[stream.MaxOutputSamples(input.Length)];
         var aligned = new AlignedOutput(DelaySamples, long.MaxValue, writeOutput);
         long read = 0;
         int n;
-        while ((n = source.Read(input)) > 0)
+        while ((n = mono.Read(input)) > 0)
         {
             cancellationToken.ThrowIfCancellationRequested();
             read += n;
@@ -161,7 +181,31 @@ public sealed class Restorer : IDisposable
         }
 
         aligned.Accept(output.AsSpan(0, stream.Flush(output)));
-        return aligned.Written;
+        return new RestoreResult(aligned.Written, level, atLevel);
+    }
+
+    /// <summary>Restores a file (any format <see cref="AudioFile.Open"/> reads) into <paramref name="writeOutput"/>; see <see cref="Process(IAudioSource, Action{ReadOnlySpan{float}}, RestoreOptions?, Func{IAudioSource}?, IProgress{long}?, CancellationToken)"/>.</summary>
+    public RestoreResult ProcessFile(string path, Action<ReadOnlySpan<float>> writeOutput, RestoreOptions? options = null,
+        IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+    {
+        using IAudioSource source = AudioFile.OpenMono(path, SampleRate);
+        return Process(source, writeOutput, options, () => AudioFile.OpenMono(path, SampleRate), progress, cancellationToken);
+    }
+
+    /// <summary>The clipping level of a whole input (one pass) and the samples at it; null when nothing is clipped.</summary>
+    public static (float? Level, long SamplesAtLevel) DetectClipLevel(Func<IAudioSource> open, CancellationToken cancellationToken = default)
+    {
+        using IAudioSource scan = open();
+        var detector = new ClipLevelDetector();
+        float[] block = new float[1 << 16];
+        int n;
+        while ((n = scan.Read(block)) > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            detector.Observe(block.AsSpan(0, n));
+        }
+
+        return (detector.Level(), detector.SamplesAtPeak);
     }
 
     public void Dispose() => _model.Dispose();

@@ -1,3 +1,4 @@
+using OnnxAudio.Evaluation;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 

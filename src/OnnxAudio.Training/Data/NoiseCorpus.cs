@@ -1,3 +1,4 @@
+using OnnxAudio.Evaluation;
 using System.Collections.Concurrent;
 using OnnxAudio.Audio;
 

@@ -24,6 +24,9 @@ public sealed class ToneClassificationTask : ITrainingTask<FeatureBatch>
     private readonly ToneDataset _heldOut;
     private readonly LogMelOptions _features = new() { SampleRate = ToneDataset.SampleRate, NMels = 40 };
 
+    /// <summary>The log-mel front end the classifier is trained on.</summary>
+    public LogMelOptions Features => _features;
+
     public ToneClassificationTask(TrainingOptions options, int trainExamples = 4000, int heldOutExamples = 400)
     {
         Seeding.Seed(options.Seed);

@@ -10,6 +10,7 @@ public class ScalarFallbackTests
 {
     private const string Marker = "ONNXAUDIO_SCALAR_RERUN";
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task Dsp_tests_pass_without_hardware_intrinsics()
     {

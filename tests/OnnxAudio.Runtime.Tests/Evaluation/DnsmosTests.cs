@@ -32,6 +32,7 @@ public class DnsmosTests
         AssertScore(dnsmos.Score(folder.File("speech.wav")), 2.653, 3.291, 2.174, sameBytes ? 0.01 : 0.1);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void A_short_clip_is_doubled_until_it_fills_a_window_and_windows_start_every_second()
     {

@@ -1,3 +1,4 @@
+using OnnxAudio.Tests.TestSupport;
 using OnnxAudio.Build;
 
 namespace OnnxAudio.Training.Tests.Build;
@@ -27,11 +28,9 @@ public class TorchSharpNativeTests
             ? Enumerable.Range(0, 31).Select(i => $"GLIBCXX_3.4.{i}").Append("GLIBCXX_3.4").Concat(Enumerable.Range(1, 13).Select(i => $"CXXABI_1.3.{i}")).Append("CXXABI_1.3").ToHashSet()
             : VersionNeedPatcher.HostVersions(soname) ?? [];
 
-    [Fact]
+    [LinuxOnlyFact]
     public void Only_the_marker_symbol_is_bound_to_GLIBCXX_3_4_32_and_nothing_relocates_it()
     {
-        if (!OperatingSystem.IsLinux())
-            return;
         ElfImage lib = Load(PackageCopy());
         ElfVersionNeed need = Assert.Single(lib.VersionNeeds(), n => n.Version == "GLIBCXX_3.4.32");
         Assert.Equal("libstdc++.so.6", need.File);
@@ -43,11 +42,9 @@ public class TorchSharpNativeTests
         Assert.Contains(lib.DynamicSymbols(), s => s.Name.StartsWith("_Znwm", StringComparison.Ordinal) && s.IsRelocated);
     }
 
-    [Fact]
+    [LinuxOnlyFact]
     public void On_a_host_without_the_version_the_plan_weakens_exactly_that_need()
     {
-        if (!OperatingSystem.IsLinux())
-            return;
         ElfImage lib = Load(PackageCopy());
         VersionNeedPlan plan = VersionNeedPatcher.Plan(lib, WithoutGlibcxx3432, [Marker]);
         Assert.Empty(plan.Errors);
@@ -55,11 +52,9 @@ public class TorchSharpNativeTests
         Assert.Equal("GLIBCXX_3.4.32", need.Version);
     }
 
-    [Fact]
+    [LinuxOnlyFact]
     public void Refuses_when_a_real_function_needs_the_missing_version()
     {
-        if (!OperatingSystem.IsLinux())
-            return;
         // Rebind a real, relocated import (operator new) to GLIBCXX_3.4.32 in a copy: weakening would now hide it.
         byte[] bytes = File.ReadAllBytes(PackageCopy());
         ElfImage original = new(bytes, "copy");
@@ -76,11 +71,9 @@ public class TorchSharpNativeTests
         Assert.Contains("GLIBCXX_3.4.32", error);
     }
 
-    [Fact]
+    [LinuxOnlyFact]
     public void Output_copy_is_patched_exactly_when_the_host_lacks_the_version_and_the_cache_never_is()
     {
-        if (!OperatingSystem.IsLinux())
-            return;
         bool hostHasIt = VersionNeedPatcher.HostVersions("libstdc++.so.6")?.Contains("GLIBCXX_3.4.32") ?? true;
         ElfVersionNeed output = Load(OutputCopy()).VersionNeeds().Single(n => n.Version == "GLIBCXX_3.4.32");
         ElfVersionNeed cache = Load(PackageCopy()).VersionNeeds().Single(n => n.Version == "GLIBCXX_3.4.32");
@@ -94,11 +87,9 @@ public class TorchSharpNativeTests
         Assert.True(differing.All(i => i == output.FlagsOffset || i == output.FlagsOffset + 1), $"{differing.Length} bytes differ");
     }
 
-    [Fact]
+    [LinuxOnlyFact]
     public void Patching_twice_changes_nothing_more()
     {
-        if (!OperatingSystem.IsLinux())
-            return;
         byte[] bytes = File.ReadAllBytes(PackageCopy());
         VersionNeedPatcher.Apply(bytes, VersionNeedPatcher.Plan(new ElfImage(bytes, "x"), WithoutGlibcxx3432, [Marker]));
         byte[] once = (byte[])bytes.Clone();

@@ -8,6 +8,7 @@ using OnnxAudio.Training.Tests.Compression;
 namespace OnnxAudio.Training.Tests.Cli;
 
 /// <summary>'onnxaudio compress/decompress' with a small codec exported here, and the bitstream reader under damage.</summary>
+[Trait("Category", "Slow")]
 public class CodecCommandTests(SmallCodecFixture codec) : IClassFixture<SmallCodecFixture>
 {
     private static (int Code, string Out, string Error) Run(params string[] args)

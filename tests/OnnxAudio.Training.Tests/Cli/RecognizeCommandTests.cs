@@ -27,6 +27,7 @@ public sealed class ToneModelFixture : IDisposable
 }
 
 /// <summary>'onnxaudio recognize' with a model trained and exported here (the tone classifier).</summary>
+[Trait("Category", "Slow")]
 public class RecognizeCommandTests(ToneModelFixture fixture) : IClassFixture<ToneModelFixture>
 {
     private readonly string _folder = fixture.Folder;

@@ -35,6 +35,7 @@ public sealed class RestorationModelFixture : IDisposable
 }
 
 /// <summary>'onnxaudio restore': files and folders, alignment, format conversion, and what it refuses.</summary>
+[Trait("Category", "Slow")]
 public class RestoreCommandTests(RestorationModelFixture models) : IClassFixture<RestorationModelFixture>
 {
     private static (int Code, string Out, string Error) Run(params string[] args)

@@ -1,3 +1,4 @@
+using OnnxAudio.Evaluation;
 using System.Security.Cryptography;
 using OnnxAudio.Audio;
 using OnnxAudio.Tests.TestSupport;
@@ -38,6 +39,7 @@ public class CorpusGeneratorTests : IDisposable
         Assert.Equal(hashes.Count, hashes.Distinct().Count());
     }
 
+    [Trait("Category", "Slow")]
     [RequiresToolFact("espeak-ng")]
     public void Keyword_corpus_has_a_correct_manifest_and_no_voice_in_two_splits()
     {

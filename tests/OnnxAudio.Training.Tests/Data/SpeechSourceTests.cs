@@ -1,3 +1,4 @@
+using OnnxAudio.Evaluation;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using OnnxAudio.Audio;
@@ -98,6 +99,7 @@ public class SpeechSourceTests : IDisposable
         Assert.True(flite.Speak("seven left", flite.Speakers[0], 85, 50).Length > 1.5 * awb.Length);
     }
 
+    [Trait("Category", "Slow")]
     [RequiresToolFact("text2wave")]
     public void Festival_speaks_english_and_reads_other_languages_in_their_encoding()
     {
@@ -112,6 +114,7 @@ public class SpeechSourceTests : IDisposable
         }
     }
 
+    [Trait("Category", "Slow")]
     [RequiresToolFact("espeak-ng", "ffmpeg")]
     public void Recordings_are_found_by_package_layout_cleaned_cached_and_split_into_a_corpus()
     {

@@ -70,7 +70,7 @@ public class TorchParityTests
         };
         float[] ours = new LogMelSpectrogram(options).Compute(x);
 
-        double[,] matrix = OnnxAudio.Tests.Dsp.DspReference.MelMatrix(16000, 512, nMels, fMin, 8000, htk, slaney);
+        double[,] matrix = OnnxAudio.Tests.TestSupport.DspReference.MelMatrix(16000, 512, nMels, fMin, 8000, htk, slaney);
         var flat = new float[nMels * 257];
         for (int m = 0; m < nMels; m++)
             for (int k = 0; k < 257; k++)

@@ -7,6 +7,7 @@ namespace OnnxAudio.Training.Tests.Export;
 /// <summary>Each keyword-spotting architecture: exported graph vs TorchSharp at several lengths, and its size budget.</summary>
 public class KwsModelParityTests
 {
+    [Trait("Category", "Slow")]
     [Theory]
     [InlineData(KwsArchitecture.DsCnn)]
     [InlineData(KwsArchitecture.Crnn)]

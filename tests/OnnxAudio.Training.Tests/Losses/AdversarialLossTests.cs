@@ -34,6 +34,7 @@ public sealed class AdversarialLossTests : IDisposable
         Assert.Equal(0f, AdversarialLoss.FeatureMatching([[real]], [[real.clone()]]).item<float>(), 6);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void Discriminator_learns_to_tell_speech_like_signals_from_noise_and_the_generator_loss_has_gradients()
     {
@@ -82,6 +83,7 @@ public sealed class AdversarialLossTests : IDisposable
         Assert.False(none.Load(Path.Combine(_folder, "missing")));
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void Gan_codec_run_checkpoints_its_discriminator_and_resumes()
     {

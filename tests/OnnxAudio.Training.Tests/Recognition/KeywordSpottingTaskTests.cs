@@ -1,3 +1,4 @@
+using OnnxAudio.Evaluation;
 using OnnxAudio.Audio;
 using OnnxAudio.Recognition;
 using OnnxAudio.Tests.TestSupport;
@@ -36,6 +37,7 @@ public class KeywordSpottingTaskTests : IDisposable
             Directory.Delete(_run, recursive: true);
     }
 
+    [Trait("Category", "Slow")]
     [RequiresToolFact("espeak-ng")]
     public void Every_architecture_trains_exports_and_classifies_in_the_runtime_like_torch()
     {

@@ -78,6 +78,7 @@ public class RealTrainingNoiseTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
+    [Trait("Category", "Slow")]
     [Fact]
     public void A_tenth_are_clean_and_peaks_span_the_level_range()
     {

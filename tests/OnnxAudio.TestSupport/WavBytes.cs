@@ -6,7 +6,7 @@ namespace OnnxAudio.Tests.TestSupport;
 /// Builds WAV files byte by byte, written from the RIFF/WAVE specification independently of the code under test, so
 /// reader tests compare against bytes nobody's writer produced.
 /// </summary>
-internal sealed class WavBytes
+public sealed class WavBytes
 {
     private readonly MemoryStream _body = new();
     private string _riffId = "RIFF";

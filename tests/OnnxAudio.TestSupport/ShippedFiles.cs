@@ -1,7 +1,7 @@
 namespace OnnxAudio.Tests.TestSupport;
 
 /// <summary>Files the repository ships under models/ (models, sample audio), found from the test binary upwards.</summary>
-internal static class ShippedFiles
+public static class ShippedFiles
 {
     public static string Path(string relative)
     {

@@ -1,9 +1,11 @@
-using OnnxAudio.Evaluation;
 using System.Text.Json.Serialization;
 
-namespace OnnxAudio.Training.Data;
+namespace OnnxAudio.Evaluation;
 
-/// <summary>One generated file, as a line of the corpus's manifest.jsonl.</summary>
+/// <summary>
+/// One file of a corpus, as a line of its manifest.jsonl: what the corpus generators write and what training, the
+/// <c>eval</c> commands and the peer harness read.
+/// </summary>
 public sealed class ManifestEntry
 {
     /// <summary>Path relative to the corpus folder, with '/' separators.</summary>
@@ -45,3 +47,8 @@ public sealed class ManifestEntry
 
     [JsonPropertyName("duration_s")] public double DurationSeconds { get; set; }
 }
+
+/// <summary>The manifest's JSON (source-generated: the NativeAOT command line reads manifests too).</summary>
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ManifestEntry))]
+internal sealed partial class ManifestJson : JsonSerializerContext;

@@ -1,7 +1,7 @@
 namespace OnnxAudio.Tests.TestSupport;
 
 /// <summary>Test signals with known answers.</summary>
-internal static class Signals
+public static class Signals
 {
     public static float[] Sine(double frequency, int sampleRate, int length, double amplitude = 0.5, double phase = 0)
     {

@@ -1,13 +1,13 @@
 using MathNet.Numerics.IntegralTransforms;
 using Complex32 = MathNet.Numerics.Complex32;
 
-namespace OnnxAudio.Tests.Dsp;
+namespace OnnxAudio.Tests.TestSupport;
 
 /// <summary>
 /// Slow, direct implementations written from the textbook definitions (and MathNet's FFT), independent of the code under
 /// test: frame by frame, with explicit padding and windows.
 /// </summary>
-internal static class DspReference
+public static class DspReference
 {
     public static double[] Hann(int n, bool periodic) =>
         Enumerable.Range(0, n).Select(i => n == 1 ? 1 : 0.5 * (1 - Math.Cos(2 * Math.PI * i / (periodic ? n : n - 1)))).ToArray();

@@ -3,7 +3,7 @@ using System.Globalization;
 using OnnxAudio.Cli.Reports;
 using OnnxAudio.Evaluation;
 
-namespace OnnxAudio.Cli.Commands;
+namespace OnnxAudio.Cli.Commands.Eval;
 
 /// <summary>
 /// <c>onnxaudio eval quality IN...</c>: DNSMOS P.835 (SIG, BAK, OVRL) of recordings without a clean reference, per file
