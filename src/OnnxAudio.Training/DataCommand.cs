@@ -46,12 +46,21 @@ internal static class DataCommand
                 AllowMultipleArgumentsPerToken = true,
             };
             var cache = new Option<string?>("--recordings-cache") { Description = "Folder for cleaned 16 kHz copies of recorded clips (default: ~/.cache/onnxaudio/recordings)" };
-            var splitSeed = new Option<int>("--split-seed") { Description = "Seed of the speaker split of every source but espeak-ng (keep it the same for all corpora)", DefaultValueFactory = _ => 1 };
+            var splitSeed = new Option<int>("--split-seed")
+            {
+                Description = "Seed of the speaker split of every source but espeak-ng (keep it the same for all corpora)",
+                DefaultValueFactory = _ => 1,
+            };
             var resume = new Option<bool>("--resume") { Description = "kws: keep the files an interrupted run of the same command wrote, make the rest" };
-            var noiseTypes = new Option<NoiseType[]>("--noise-types") { Description = "denoise: draw noise from these kinds only (white pink brown hum crackle babble file)", AllowMultipleArgumentsPerToken = true };
+            var noiseTypes = new Option<NoiseType[]>("--noise-types")
+            {
+                Description = "denoise: draw noise from these kinds only (white pink brown hum crackle babble file)",
+                AllowMultipleArgumentsPerToken = true,
+            };
             var maxRecordings = new Option<int?>("--max-recordings-per-speaker") { Description = "Clean at most this many files of each recorded speaker (a stable subset; default: all)" };
             var perRecorded = new Option<int>("--per-recorded-speaker") { Description = "Items per recorded speaker: kws unknown clips, denoise/codec utterances", DefaultValueFactory = _ => 0 };
-            var command = new Command(name, description) { outDir, seed, maxVoices, repetitions, sentences, noiseFolder, snrMin, snrMax, snrLevels, splits, damage, speech, heldOut, level, cache, maxRecordings, perRecorded, noiseTypes, splitSeed, resume };
+            var command = new Command(name, description) { outDir, seed, maxVoices, repetitions, sentences, noiseFolder, snrMin, snrMax, snrLevels,
+                splits, damage, speech, heldOut, level, cache, maxRecordings, perRecorded, noiseTypes, splitSeed, resume };
             string kind = name;
             command.SetAction((parse, cancellationToken) =>
             {
@@ -61,7 +70,8 @@ internal static class DataCommand
                 var sourceSpec = SpeechSet.ParseSpec(parse.GetValue(speech)!);
                 string[] held = parse.GetValue(heldOut) is { Length: > 0 } h && !h.Contains("none") ? h : [];
                 string cacheFolder = parse.GetValue(cache) ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "onnxaudio", "recordings");
-                var (set, recorded) = OpenSources(stdout, sourceSpec, held, parse.GetValue(seed), parse.GetValue(maxVoices), cacheFolder, parse.GetValue(maxRecordings), parse.GetValue(splitSeed), cancellationToken);
+                var (set, recorded) = OpenSources(stdout, sourceSpec, held, parse.GetValue(seed), parse.GetValue(maxVoices), cacheFolder,
+                    parse.GetValue(maxRecordings), parse.GetValue(splitSeed), cancellationToken);
                 int perRecordedSpeaker = parse.GetValue(perRecorded);
                 var options = new CorpusOptions
                 {
@@ -150,7 +160,8 @@ internal static class DataCommand
     {
         var from = new Option<string>("--from") { Description = "Folder of clean speech", Required = true };
         var outDir = new Option<string>("--out", "-o") { Description = "Output folder", Required = true };
-        var levels = new Option<double[]>("--levels") { Description = "Clipping levels as fractions of each file's peak", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [0.1, 0.25, 0.5] };
+        var levels = new Option<double[]>("--levels") { Description = "Clipping levels as fractions of each file's peak",
+            AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [0.1, 0.25, 0.5] };
         var limit = new Option<int>("--limit") { Description = "Use at most this many files", DefaultValueFactory = _ => 100 };
         var command = new Command("declip", "Clipped/clean pairs from clean speech, for measuring clipping repair") { from, outDir, levels, limit };
         command.SetAction(parse =>
@@ -206,7 +217,8 @@ internal static class DataCommand
         var maxRecordings = new Option<int?>("--max-recordings-per-speaker") { Description = "As for the corpora (keep it the same so the speaker split is)", DefaultValueFactory = _ => 300 };
         var splitSeed = new Option<int>("--split-seed") { Description = "Seed of the speaker split (as for the corpora)", DefaultValueFactory = _ => 1 };
         var cache = new Option<string?>("--recordings-cache") { Description = "Folder of cleaned recordings (default: ~/.cache/onnxaudio/recordings)" };
-        var command = new Command("stream", "A long recording of real non-keyword speech in real noise, for false alarms per hour") { outFile, minutes, speech, splits, noise, snr, seed, maxRecordings, splitSeed, cache };
+        var command = new Command("stream", "A long recording of real non-keyword speech in real noise, for false alarms per hour") { outFile,
+            minutes, speech, splits, noise, snr, seed, maxRecordings, splitSeed, cache };
         command.SetAction((parse, cancellationToken) =>
         {
             var spec = SpeechSet.ParseSpec(parse.GetValue(speech)!);

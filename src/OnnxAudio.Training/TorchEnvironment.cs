@@ -20,13 +20,13 @@ public static partial class TorchEnvironment
 {
     public const string OneDnnIsaVariable = "ONEDNN_MAX_CPU_ISA";
 
-    private static int s_configured;
+    private static int _configured;
 
     /// <summary>Applies the settings once; called automatically when this assembly loads.</summary>
     [ModuleInitializer]
     public static void Configure()
     {
-        if (Interlocked.Exchange(ref s_configured, 1) == 1)
+        if (Interlocked.Exchange(ref _configured, 1) == 1)
             return;
         if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(OneDnnIsaVariable)))
             return;

@@ -37,11 +37,21 @@ internal static class TrainCli
         var arch = new Option<string?>("--arch") { Description = "Model architecture, where the task offers several" };
         var timeLimit = new Option<double?>("--time-limit-minutes") { Description = "Pause with a checkpoint after this long (continue with 'resume')" };
         var loss = new Option<string?>("--loss") { Description = "Loss recipe, where the task offers several (restoration: stft or sisdr; codec: reconstruction or gan)" };
-        var noise = new Option<string?>("--noise") { Description = "Denoising: the synthetic noise mixed in, classic (default), extended (adds shaped and modulated noise) or babble (extended, one noise in three babble)" };
+        var noise = new Option<string?>("--noise")
+        {
+            Description = "Denoising: the synthetic noise mixed in, classic (default), extended (adds shaped and modulated noise) or babble (extended, one noise in three babble)",
+        };
         var keepEvery = new Option<int>("--keep-every") { Description = "Also keep the weights every N steps in kept/step-N.bin (to average later); 0: off" };
-        var initFrom = new Option<string?>("--init-from") { Description = "Warm start from another run's (or checkpoint folder's) weights wherever names and shapes match; the optimizer starts afresh" };
-        var balance = new Option<string?>("--balance-sources") { Description = "Keyword spotting: draw clips so that no speech source predicts the class, each source's share scaled by a weight (festival:3; all: every source at 1)" };
-        var train = new Command("train", "Train a model from scratch (or from --init-from) into a run folder") { task, outDir, steps, batch, lr, seed, evalEvery, checkpointEvery, timeLimit, dataDir, arch, loss, noise, initFrom, keepEvery, balance };
+        var initFrom = new Option<string?>("--init-from")
+        {
+            Description = "Warm start from another run's (or checkpoint folder's) weights wherever names and shapes match; the optimizer starts afresh",
+        };
+        var balance = new Option<string?>("--balance-sources")
+        {
+            Description = "Keyword spotting: draw clips so that no speech source predicts the class, each source's share scaled by a weight (festival:3; all: every source at 1)",
+        };
+        var train = new Command("train", "Train a model from scratch (or from --init-from) into a run folder") { task, outDir, steps, batch, lr,
+            seed, evalEvery, checkpointEvery, timeLimit, dataDir, arch, loss, noise, initFrom, keepEvery, balance };
         train.SetAction(parse =>
         {
             var options = new TrainingOptions
@@ -118,7 +128,8 @@ internal static class TrainCli
         });
 
         var from = new Option<string>("--from") { Description = "The run whose model the weight files belong to", Required = true };
-        var weightFiles = new Option<string[]>("--weights") { Description = "Weight files to average (model.bin of checkpoints kept along the run)", Required = true, AllowMultipleArgumentsPerToken = true };
+        var weightFiles = new Option<string[]>("--weights") { Description = "Weight files to average (model.bin of checkpoints kept along the run)",
+            Required = true, AllowMultipleArgumentsPerToken = true };
         var average = new Command("average", "Average several checkpoints' weights of a run into a new run folder (to evaluate and export)") { outDir, from, weightFiles };
         average.SetAction(parse =>
         {
@@ -184,7 +195,9 @@ internal static class TrainCli
     private static TrainingOptions WithFolder(TrainingOptions o, string folder, int? steps) =>
         o with { OutputDirectory = folder, Steps = steps ?? o.Steps };
 
-    private static void Report(TextWriter stdout, TrainingResult result) =>
-        stdout.WriteLine(FormattableString.Invariant(
-            $"Trained {result.Steps} steps in {result.Seconds:0.0} s; {string.Join(", ", result.Metrics.Select(m => FormattableString.Invariant($"{m.Key} {m.Value:0.####}")))}; checkpoint in {result.CheckpointFolder}"));
+    private static void Report(TextWriter stdout, TrainingResult result)
+    {
+        string metrics = string.Join(", ", result.Metrics.Select(m => FormattableString.Invariant($"{m.Key} {m.Value:0.####}")));
+        stdout.WriteLine(FormattableString.Invariant($"Trained {result.Steps} steps in {result.Seconds:0.0} s; {metrics}; checkpoint in {result.CheckpointFolder}"));
+    }
 }

@@ -34,10 +34,10 @@ public class EvalCommandTests : IDisposable
     public void Pairs_report_the_snr_they_were_made_with_and_the_improvement_over_the_input()
     {
         float[] clean = Tone(32000);
-        Func<double, float[]> At = MixtureAt(clean, seed: 1);
+        Func<double, float[]> mixtureAt = MixtureAt(clean, seed: 1);
         Write("ref/a.wav", clean);
-        Write("est/a.wav", At(15));
-        Write("in/a.wav", At(3));
+        Write("est/a.wav", mixtureAt(15));
+        Write("in/a.wav", mixtureAt(3));
         string json = _folder.File("report.json");
         var (code, output, error) = CliRunner.Run("eval", "pairs", "--reference", _folder.File("ref"), "--estimate", _folder.File("est"),
             "--input", _folder.File("in"), "--json", json, "--plots", _folder.File("plots"));
@@ -90,7 +90,7 @@ public class EvalCommandTests : IDisposable
     {
         // Four pairs with known SNRs: input and "processed" mixtures of the same clean tone and white noise.
         float[] clean = Tone(32000);
-        Func<double, float[]> At = MixtureAt(clean, seed: 2);
+        Func<double, float[]> mixtureAt = MixtureAt(clean, seed: 2);
         var lines = new List<string>();
         foreach (var (name, snr, noiseType, source, processed) in new[]
         {
@@ -98,8 +98,8 @@ public class EvalCommandTests : IDisposable
         })
         {
             Write($"corpus/test/clean/{name}.wav", clean);
-            Write($"corpus/test/noisy/{name}.wav", At(snr));
-            Write($"out/test/noisy/{name}.wav", At(processed));
+            Write($"corpus/test/noisy/{name}.wav", mixtureAt(snr));
+            Write($"out/test/noisy/{name}.wav", mixtureAt(processed));
             lines.Add(JsonSerializer.Serialize(new Dictionary<string, object?>
             {
                 ["path"] = $"test/noisy/{name}.wav", ["split"] = "test", ["clean_path"] = $"test/clean/{name}.wav",

@@ -75,11 +75,15 @@ while (clock.Elapsed.TotalMinutes < minutes)
     if (clock.Elapsed - lastReport > TimeSpan.FromMinutes(1))
     {
         lastReport = clock.Elapsed;
-        Console.WriteLine(string.Create(inv, $"{clock.Elapsed.TotalMinutes:0.0} min: {executions} executions ({executions / clock.Elapsed.TotalSeconds:0}/s), {accepted} accepted, {typedErrors} typed errors, {crashCount} crashes, {slow} over 5 s"));
+        Console.WriteLine(string.Create(inv,
+            $"{clock.Elapsed.TotalMinutes:0.0} min: {executions} executions ({executions / clock.Elapsed.TotalSeconds:0}/s), " +
+            $"{accepted} accepted, {typedErrors} typed errors, {crashCount} crashes, {slow} over 5 s"));
     }
 }
 
-Console.WriteLine(string.Create(inv, $"{target}{(fixCrc ? " (CRCs recomputed)" : "")}: {executions} executions in {clock.Elapsed.TotalMinutes:0.0} min; {accepted} accepted, {typedErrors} typed errors, {crashCount} crashes, {slow} over 5 s; seeds {seeds.Count}"));
+Console.WriteLine(string.Create(inv,
+    $"{target}{(fixCrc ? " (CRCs recomputed)" : "")}: {executions} executions in {clock.Elapsed.TotalMinutes:0.0} min; " +
+    $"{accepted} accepted, {typedErrors} typed errors, {crashCount} crashes, {slow} over 5 s; seeds {seeds.Count}"));
 Directory.Delete(scratch, recursive: true);
 return crashCount == 0 && slow == 0 ? 0 : 1;
 

@@ -78,7 +78,9 @@ try
             await client.InferAsync(request);
         }
     });
-    Console.WriteLine(string.Create(inv, $"denoise throughput ratio: gRPC {grpcStreams.Throughput / localStreams.Throughput:0.00}× in-process; real-time streams sustained: in-process {localStreams.Throughput:0.0}, gRPC {grpcStreams.Throughput:0.0}"));
+    Console.WriteLine(string.Create(inv,
+        $"denoise throughput ratio: gRPC {grpcStreams.Throughput / localStreams.Throughput:0.00}× in-process; " +
+        $"real-time streams sustained: in-process {localStreams.Throughput:0.0}, gRPC {grpcStreams.Throughput:0.0}"));
 }
 finally
 {

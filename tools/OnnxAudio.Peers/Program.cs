@@ -145,7 +145,9 @@ foreach (Row row in rows)
 
     double first = mode == "denoise" ? row.Results.Average(r => r.Metrics.SiSdr) : Bitrate.Kbps(row.Results.Sum(r => r.Bytes), row.Results.Sum(r => r.Seconds));
     Console.WriteLine(string.Create(inv,
-        $"{row.System,-38} {first,8:0.00} {row.Results.Average(r => r.Metrics.Stoi),7:0.000} {row.Results.Average(r => r.Metrics.Estoi),7:0.000} {row.Results.Average(r => r.Metrics.MelDistance),7:0.000} {row.Results.Average(r => r.Quality.Sig),6:0.00} {row.Results.Average(r => r.Quality.Bak),6:0.00} {row.Results.Average(r => r.Quality.Ovrl),6:0.00} {row.Results.Average(r => r.Delay),6:0}"));
+        $"{row.System,-38} {first,8:0.00} {row.Results.Average(r => r.Metrics.Stoi),7:0.000} {row.Results.Average(r => r.Metrics.Estoi),7:0.000} " +
+        $"{row.Results.Average(r => r.Metrics.MelDistance),7:0.000} {row.Results.Average(r => r.Quality.Sig),6:0.00} {row.Results.Average(r => r.Quality.Bak),6:0.00} " +
+        $"{row.Results.Average(r => r.Quality.Ovrl),6:0.00} {row.Results.Average(r => r.Delay),6:0}"));
 }
 
 if (mode == "denoise")
@@ -174,7 +176,8 @@ if (mode == "denoise")
             Console.WriteLine($"{row.System,-38} " + string.Join(" ", noises.Select(n =>
             {
                 var at = row.Results.Where(r => r.Noise == n).ToList();
-                return at.Count == 0 ? $"{"",22}" : string.Create(inv, $"{at.Average(r => r.Metrics.SiSdr),7:0.00}/{at.Average(r => r.Metrics.Stoi),6:0.000}/{at.Average(r => r.Quality.Ovrl),5:0.00}").PadLeft(22);
+                return at.Count == 0 ? $"{"",22}" : string.Create(inv,
+                    $"{at.Average(r => r.Metrics.SiSdr),7:0.00}/{at.Average(r => r.Metrics.Stoi),6:0.000}/{at.Average(r => r.Quality.Ovrl),5:0.00}").PadLeft(22);
             })));
     }
 }

@@ -18,7 +18,11 @@ internal static class CodecCommands
     {
         var input = new Argument<string>("input") { Description = "Audio file, or folder of audio files" };
         var output = new Argument<string>("output") { Description = "Output .oac file, or output folder" };
-        var kbps = new Option<double>("--kbps", "-b") { Description = "Bitrate in kbit/s: a multiple of the model's rate per codebook (the shipped codec: 0.5 to 6 in steps of 0.5; its card measures 1.5, 3 and 6)", DefaultValueFactory = _ => 6 };
+        var kbps = new Option<double>("--kbps", "-b")
+        {
+            Description = "Bitrate in kbit/s: a multiple of the model's rate per codebook (the shipped codec: 0.5 to 6 in steps of 0.5; its card measures 1.5, 3 and 6)",
+            DefaultValueFactory = _ => 6,
+        };
         var entropy = new Option<bool>("--entropy-coding") { Description = "Range-code blocks where that is smaller (variable rate, below --kbps)" };
         var model = new Option<string?>("--model", "-m") { Description = "Codec model (stem of NAME.encoder.onnx / NAME.decoder.onnx); default: the shipped one" };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Files processed in parallel", DefaultValueFactory = _ => Environment.ProcessorCount };

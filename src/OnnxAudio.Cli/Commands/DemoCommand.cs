@@ -110,8 +110,10 @@ internal static class DemoCommand
             clock.Stop();
             string output = Path.Combine(folder, $"{name}_denoised.wav");
             AudioFile.WriteMono(output, denoised, restorer.SampleRate, new WavWriterOptions { Overwrite = true });
+            double siSdrIn = Evaluation.SignalMetrics.SiSdr(clean, noisy), siSdrOut = Evaluation.SignalMetrics.SiSdr(clean, denoised);
+            double stoiIn = Evaluation.Stoi.Compute(clean, noisy, 16000), stoiOut = Evaluation.Stoi.Compute(clean, denoised, 16000);
             o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"   {name,-28} SI-SDR {Evaluation.SignalMetrics.SiSdr(clean, noisy),6:0.0} -> {Evaluation.SignalMetrics.SiSdr(clean, denoised),5:0.0} dB   STOI {Evaluation.Stoi.Compute(clean, noisy, 16000):0.000} -> {Evaluation.Stoi.Compute(clean, denoised, 16000):0.000}   {noisy.Length / 16000.0 / clock.Elapsed.TotalSeconds:0}x real time"));
+                $"   {name,-28} SI-SDR {siSdrIn,6:0.0} -> {siSdrOut,5:0.0} dB   STOI {stoiIn:0.000} -> {stoiOut:0.000}   {noisy.Length / 16000.0 / clock.Elapsed.TotalSeconds:0}x real time"));
         }
     }
 

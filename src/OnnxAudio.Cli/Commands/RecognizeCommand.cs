@@ -78,7 +78,10 @@ internal static class RecognizeCommand
             throw new OnnxAudioException($"{file}: the model gives no finite score for this audio");
         string? note = total < classifier.ClipSamples
             ? FormattableString.Invariant($"padded from {total / (double)classifier.SampleRate:0.###} s to {classifier.ClipSamples / (double)classifier.SampleRate:0.###} s")
-            : total > classifier.ClipSamples ? FormattableString.Invariant($"the middle {classifier.ClipSamples / (double)classifier.SampleRate:0.###} s of {total / (double)classifier.SampleRate:0.###} s was classified; use --stream for long audio") : null;
+            : total > classifier.ClipSamples
+                ? FormattableString.Invariant(
+                    $"the middle {classifier.ClipSamples / (double)classifier.SampleRate:0.###} s of {total / (double)classifier.SampleRate:0.###} s was classified; use --stream for long audio")
+                : null;
         if (!json)
         {
             string ranked = string.Join(", ", result.Top(top).Select(s => FormattableString.Invariant($"{s.Label} {s.Score:0.000}")));

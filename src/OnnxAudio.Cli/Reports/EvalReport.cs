@@ -146,7 +146,8 @@ internal static class EvalReport
         int width = Math.Max(8, groups.Max(g => g.Key.Length));
         o.WriteLine($"{name.PadLeft(width)} {"pairs",6} {"si_sdr_in",10} {"si_sdr",10} {"si_sdr_i",10} {"stoi_in",8} {"stoi",8}");
         foreach (Breakdown g in groups)
-            o.WriteLine(string.Create(Inv, $"{g.Key.PadLeft(width)} {g.Count,6} {g.Input[si],10:0.00} {g.Estimate[si],10:0.00} {g.Estimate[si] - g.Input[si],10:+0.00;-0.00} {g.Input[stoi],8:0.000} {g.Estimate[stoi],8:0.000}"));
+            o.WriteLine(string.Create(Inv,
+                $"{g.Key.PadLeft(width)} {g.Count,6} {g.Input[si],10:0.00} {g.Estimate[si],10:0.00} {g.Estimate[si] - g.Input[si],10:+0.00;-0.00} {g.Input[stoi],8:0.000} {g.Estimate[stoi],8:0.000}"));
     }
 
     private static void WritePlots(TextWriter o, string folder, IReadOnlyList<ScoredPair> scored, PairSettings settings)

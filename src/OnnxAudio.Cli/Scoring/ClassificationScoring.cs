@@ -87,8 +87,12 @@ internal static class ClassificationScoring
             {
                 using var doc = JsonDocument.Parse(line);
                 JsonElement root = doc.RootElement;
-                file = root.TryGetProperty("file", out JsonElement f) && f.ValueKind == JsonValueKind.String ? f.GetString()! : throw new OnnxAudioException($"{predictionsFile}:{lineNumber}: no \"file\" string");
-                label = root.TryGetProperty("label", out JsonElement l) && l.ValueKind == JsonValueKind.String ? l.GetString()! : throw new OnnxAudioException($"{predictionsFile}:{lineNumber}: no \"label\" string");
+                file = root.TryGetProperty("file", out JsonElement f) && f.ValueKind == JsonValueKind.String
+                    ? f.GetString()!
+                    : throw new OnnxAudioException($"{predictionsFile}:{lineNumber}: no \"file\" string");
+                label = root.TryGetProperty("label", out JsonElement l) && l.ValueKind == JsonValueKind.String
+                    ? l.GetString()!
+                    : throw new OnnxAudioException($"{predictionsFile}:{lineNumber}: no \"label\" string");
                 if (root.TryGetProperty("score", out JsonElement s) && s.ValueKind == JsonValueKind.Number)
                     scores.Add(s.GetDouble());
             }

@@ -235,7 +235,8 @@ public sealed class SpeechCodec : IDisposable
             throw new ModelMismatchException(string.Create(CultureInfo.InvariantCulture,
                 $"{name}: encoded by codec model {header.ModelId:x8}, but this is model {ModelId:x8} ({_decoder.Metadata.Name}); decode it with the model that wrote it"));
         if (header.SampleRate != SampleRate || header.SamplesPerFrame != SamplesPerFrame || header.BitsPerCode != BitsPerCode || header.Codebooks > Codebooks)
-            throw new BitstreamException($"{name}: the header does not fit this model ({header.SampleRate} Hz, {header.SamplesPerFrame} samples per frame, {header.Codebooks} codebooks of {header.BitsPerCode} bits)");
+            throw new BitstreamException($"{name}: the header does not fit this model ({header.SampleRate} Hz, " +
+                $"{header.SamplesPerFrame} samples per frame, {header.Codebooks} codebooks of {header.BitsPerCode} bits)");
 
         CodecSignalPath.Synthesis synthesis = _path.Start(header.OriginalLength, writeOutput);
         for (long first = 0; first < header.FrameCount; first += BlockLatents)

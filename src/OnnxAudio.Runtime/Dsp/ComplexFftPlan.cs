@@ -190,7 +190,7 @@ internal sealed class ComplexFftPlan
     private static void Radix3<TLane>(int s, int m, ref float tr, ref float ti, ref float xr, ref float xi, ref float yr, ref float yi)
         where TLane : struct, IFftLane<TLane>
     {
-        const float Sin60 = 0.866025403784438646763723170752936183f;
+        const float sin60 = 0.866025403784438646763723170752936183f;
         nint sm = (nint)s * m;
         for (int p = 0; p < m; p++)
         {
@@ -203,7 +203,7 @@ internal sealed class ComplexFftPlan
                 TLane a1r = TLane.Load(ref xr, i + sm), a1i = TLane.Load(ref xi, i + sm);
                 TLane a2r = TLane.Load(ref xr, i + 2 * sm), a2i = TLane.Load(ref xi, i + 2 * sm);
                 TLane sr = TLane.Add(a1r, a2r), si = TLane.Add(a1i, a2i);
-                TLane dr = TLane.Multiply(TLane.Subtract(a1r, a2r), Sin60), di = TLane.Multiply(TLane.Subtract(a1i, a2i), Sin60);
+                TLane dr = TLane.Multiply(TLane.Subtract(a1r, a2r), sin60), di = TLane.Multiply(TLane.Subtract(a1i, a2i), sin60);
                 TLane.Store(TLane.Add(a0r, sr), ref yr, o);
                 TLane.Store(TLane.Add(a0i, si), ref yi, o);
                 TLane mr = TLane.MultiplyAdd(a0r, 1f, sr, -0.5f), mi = TLane.MultiplyAdd(a0i, 1f, si, -0.5f);
@@ -217,10 +217,10 @@ internal sealed class ComplexFftPlan
     private static void Radix5<TLane>(int s, int m, ref float tr, ref float ti, ref float xr, ref float xi, ref float yr, ref float yi)
         where TLane : struct, IFftLane<TLane>
     {
-        const float C1 = 0.309016994374947424102293417182819059f;  // cos(2π/5)
-        const float C2 = -0.809016994374947424102293417182819059f; // cos(4π/5)
-        const float S1 = 0.951056516295153572116439333379382143f;  // sin(2π/5)
-        const float S2 = 0.587785252292473129168705954639072769f;  // sin(4π/5)
+        const float c1 = 0.309016994374947424102293417182819059f;  // cos(2π/5)
+        const float c2 = -0.809016994374947424102293417182819059f; // cos(4π/5)
+        const float s1 = 0.951056516295153572116439333379382143f;  // sin(2π/5)
+        const float s2 = 0.587785252292473129168705954639072769f;  // sin(4π/5)
         nint sm = (nint)s * m;
         for (int p = 0; p < m; p++)
         {
@@ -240,10 +240,10 @@ internal sealed class ComplexFftPlan
                 TLane t4r = TLane.Subtract(a2r, a3r), t4i = TLane.Subtract(a2i, a3i);
                 TLane.Store(TLane.Add(a0r, TLane.Add(t1r, t2r)), ref yr, o);
                 TLane.Store(TLane.Add(a0i, TLane.Add(t1i, t2i)), ref yi, o);
-                TLane m1r = TLane.Add(a0r, TLane.MultiplyAdd(t1r, C1, t2r, C2)), m1i = TLane.Add(a0i, TLane.MultiplyAdd(t1i, C1, t2i, C2));
-                TLane m2r = TLane.Add(a0r, TLane.MultiplyAdd(t1r, C2, t2r, C1)), m2i = TLane.Add(a0i, TLane.MultiplyAdd(t1i, C2, t2i, C1));
-                TLane n1r = TLane.MultiplyAdd(t3r, S1, t4r, S2), n1i = TLane.MultiplyAdd(t3i, S1, t4i, S2);
-                TLane n2r = TLane.MultiplyAdd(t3r, S2, t4r, -S1), n2i = TLane.MultiplyAdd(t3i, S2, t4i, -S1);
+                TLane m1r = TLane.Add(a0r, TLane.MultiplyAdd(t1r, c1, t2r, c2)), m1i = TLane.Add(a0i, TLane.MultiplyAdd(t1i, c1, t2i, c2));
+                TLane m2r = TLane.Add(a0r, TLane.MultiplyAdd(t1r, c2, t2r, c1)), m2i = TLane.Add(a0i, TLane.MultiplyAdd(t1i, c2, t2i, c1));
+                TLane n1r = TLane.MultiplyAdd(t3r, s1, t4r, s2), n1i = TLane.MultiplyAdd(t3i, s1, t4i, s2);
+                TLane n2r = TLane.MultiplyAdd(t3r, s2, t4r, -s1), n2i = TLane.MultiplyAdd(t3i, s2, t4i, -s1);
                 // b1 = m1 - i·n1, b4 = m1 + i·n1, b2 = m2 - i·n2, b3 = m2 + i·n2
                 StoreRotated(TLane.Add(m1r, n1i), TLane.Subtract(m1i, n1r), w, v, ref yr, ref yi, o + s);
                 StoreRotated(TLane.Add(m2r, n2i), TLane.Subtract(m2i, n2r), Unsafe.Add(ref w, 1), Unsafe.Add(ref v, 1), ref yr, ref yi, o + 2 * s);

@@ -8,7 +8,7 @@ namespace OnnxAudio.Dsp;
 /// </summary>
 public static class Fft
 {
-    [ThreadStatic] private static float[]? t_scratch;
+    [ThreadStatic] private static float[]? _threadScratch;
 
     /// <summary>Whether <paramref name="length"/> is a supported complex FFT length.</summary>
     public static bool IsSupportedLength(int length) => ComplexFftPlan.IsSupportedLength(length);
@@ -91,9 +91,9 @@ public static class Fft
 
     private static Span<float> Scratch(int size)
     {
-        float[]? s = t_scratch;
+        float[]? s = _threadScratch;
         if (s is null || s.Length < size)
-            t_scratch = s = new float[Math.Max(size, 4096)];
+            _threadScratch = s = new float[Math.Max(size, 4096)];
         return s.AsSpan(0, size);
     }
 }

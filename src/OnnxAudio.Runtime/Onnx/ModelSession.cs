@@ -64,7 +64,8 @@ internal sealed class ModelSession : IDisposable
         bool Same(IEnumerable<string> actual, string[] expected) => actual.Order(StringComparer.Ordinal).SequenceEqual(expected.Order(StringComparer.Ordinal));
         if (!Same(Session.InputNames, inputs) || !Same(Session.OutputNames, outputs))
             throw new OnnxAudioException(
-                $"{Metadata.Name}: unexpected model signature: inputs ({string.Join(", ", Session.InputNames)}) → outputs ({string.Join(", ", Session.OutputNames)}); expected ({string.Join(", ", inputs)}) → ({string.Join(", ", outputs)})");
+                $"{Metadata.Name}: unexpected model signature: inputs ({string.Join(", ", Session.InputNames)}) → outputs " +
+                $"({string.Join(", ", Session.OutputNames)}); expected ({string.Join(", ", inputs)}) → ({string.Join(", ", outputs)})");
     }
 
     public void Dispose() => Session.Dispose();

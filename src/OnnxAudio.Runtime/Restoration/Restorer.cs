@@ -184,7 +184,10 @@ public sealed class Restorer : IDisposable
         return new RestoreResult(aligned.Written, level, atLevel);
     }
 
-    /// <summary>Restores a file (any format <see cref="AudioFile.Open"/> reads) into <paramref name="writeOutput"/>; see <see cref="Process(IAudioSource, Action{ReadOnlySpan{float}}, RestoreOptions?, Func{IAudioSource}?, IProgress{long}?, CancellationToken)"/>.</summary>
+    /// <summary>
+    /// Restores a file (any format <see cref="AudioFile.Open"/> reads) into <paramref name="writeOutput"/>, as the
+    /// source overload does; a declipper reads the file twice (its clipping level first).
+    /// </summary>
     public RestoreResult ProcessFile(string path, Action<ReadOnlySpan<float>> writeOutput, RestoreOptions? options = null,
         IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {

@@ -55,7 +55,8 @@ public sealed class CodecTask : ITrainingTask<WaveformBatch>
 
     public CodecTask(TrainingOptions options)
     {
-        string data = options.Data ?? throw new OnnxAudioException("the codec task needs --data, a corpus with train/ and validation/ speech (make one with 'onnxaudio-train data codec' or 'data denoise')");
+        string data = options.Data
+            ?? throw new OnnxAudioException("the codec task needs --data, a corpus with train/ and validation/ speech (make one with 'onnxaudio-train data codec' or 'data denoise')");
         Seeding.Seed(options.Seed);
         Config = ParseArchitecture(options.Architecture);
         _model = new SpectralCodec(Config);

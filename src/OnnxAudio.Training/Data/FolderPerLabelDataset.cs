@@ -33,7 +33,9 @@ public sealed class FolderPerLabelDataset : IDataset<AudioClipExample>
         {
             string label = keywords is null || keywords.Contains(folder) || folder == CorpusGenerator.SilenceLabel ? folder : UnknownLabel;
             int labelIndex = Labels.IndexOf(label);
-            foreach (string file in Directory.EnumerateFiles(Path.Combine(root, folder)).Where(f => AudioFolderDataset.Extensions.Contains(Path.GetExtension(f).ToLowerInvariant())).Order(StringComparer.Ordinal))
+            var files = Directory.EnumerateFiles(Path.Combine(root, folder))
+                .Where(f => AudioFolderDataset.Extensions.Contains(Path.GetExtension(f).ToLowerInvariant())).Order(StringComparer.Ordinal);
+            foreach (string file in files)
             {
                 string relative = Path.GetRelativePath(root, file).Replace('\\', '/');
                 Split fileSplit = testing.Contains(relative) ? Split.Test : validation.Contains(relative) ? Split.Validation : Split.Train;

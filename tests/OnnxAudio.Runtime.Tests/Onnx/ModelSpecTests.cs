@@ -60,7 +60,10 @@ public class ModelSpecTests
     public void Features_written_before_the_full_description_read_as_the_defaults_they_were_trained_with()
     {
         // The keys the first exporter wrote (no window, centring, padding or spectrum kind).
-        const string old = """{"kind":"log_mel","n_fft":512,"hop_length":160,"win_length":400,"n_mels":40,"f_min":20,"f_max":null,"mel_scale":"slaney","norm":"slaney","log":"natural","log_floor":1E-06,"layout":"batch, mels, frames"}""";
+        const string old = """
+            {"kind":"log_mel","n_fft":512,"hop_length":160,"win_length":400,"n_mels":40,"f_min":20,"f_max":null,
+             "mel_scale":"slaney","norm":"slaney","log":"natural","log_floor":1E-06,"layout":"batch, mels, frames"}
+            """;
         LogMelOptions read = FeatureDescription.Read(old, 16000, "old.onnx");
         var expected = new LogMelOptions { NMels = 40 };
         foreach (PropertyInfo field in FeatureFields)

@@ -12,7 +12,8 @@ public sealed class ToneModelFixture : IDisposable
     public ToneModelFixture()
     {
         Folder = Path.Combine(Path.GetTempPath(), "onnxaudio-recognize-" + Guid.NewGuid().ToString("N"));
-        var options = new TrainingOptions { Steps = 200, BatchSize = 32, LearningRate = 3e-3, WarmupSteps = 10, EvaluateEvery = 0, CheckpointEvery = 200, Seed = 3, OutputDirectory = Path.Combine(Folder, "run") };
+        var options = new TrainingOptions { Steps = 200, BatchSize = 32, LearningRate = 3e-3, WarmupSteps = 10, EvaluateEvery = 0,
+            CheckpointEvery = 200, Seed = 3, OutputDirectory = Path.Combine(Folder, "run") };
         using var task = new ToneClassificationTask(options, 3200, 100);
         new Trainer<FeatureBatch>(task, options, TextWriter.Null).Run();
         Model = Path.Combine(Folder, "tones.onnx");
