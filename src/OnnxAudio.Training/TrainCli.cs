@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using OnnxAudio.Training.Training;
+using OnnxAudio.Training.Loop;
 using TorchSharp;
 using OnnxAudio.Graphs;
 

@@ -7,7 +7,7 @@ using OnnxAudio.Training.Data;
 using OnnxAudio.Training.Export;
 using OnnxAudio.Training.Losses;
 using OnnxAudio.Training.Models;
-using OnnxAudio.Training.Training;
+using OnnxAudio.Training.Loop;
 using TorchSharp;
 using static TorchSharp.torch;
 using OnnxAudio.Graphs;
@@ -35,8 +35,14 @@ public sealed record WaveformBatch(float[] Samples, int Count, int Length)
 /// (<c>--loss gan</c>, usually from a resumed reconstruction-trained run) a multi-resolution spectrogram discriminator
 /// adds hinge and feature-matching losses (<see cref="AdversarialLoss"/>).
 /// </summary>
-public sealed class CodecTask : ITrainingTask<WaveformBatch>
+public sealed class CodecTask : ITrainingTask<WaveformBatch>, IRegisteredTask
 {
+    public static IEnumerable<TaskEntry> CatalogEntries =>
+    [
+        new(TaskName, "neural speech codec (1.5/3/6 kbps) on clean speech (--data: a 'data codec' or 'data denoise' corpus), --arch small|base|large",
+            o => new TrainingRun<WaveformBatch>(new CodecTask(o), o)),
+    ];
+
     public const string TaskName = "codec";
     public const int SampleRate = 16000;
     public const int SegmentSamples = SampleRate;

@@ -1,4 +1,3 @@
-using OnnxAudio.Training.Models.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -15,7 +14,8 @@ namespace OnnxAudio.Training.Export;
 /// </summary>
 public sealed class OnnxExporter
 {
-    private delegate OnnxValue Converter(OnnxExporter exporter, nn.Module module, OnnxValue input, string scope);
+    /// <summary>Maps a module applied to an input value to ONNX nodes; <paramref name="scope"/> names its weights.</summary>
+    public delegate OnnxValue Converter(OnnxExporter exporter, nn.Module module, OnnxValue input, string scope);
 
     private static readonly Dictionary<Type, Converter> Converters = new()
     {
@@ -40,7 +40,6 @@ public sealed class OnnxExporter
         [typeof(MaxPool1d)] = (e, m, x, _) => e.ExportMaxPool1d((MaxPool1d)m, x),
         [typeof(AvgPool1d)] = (e, m, x, _) => e.ExportAvgPool1d((AvgPool1d)m, x),
         [typeof(Sequential)] = (e, m, x, s) => e.ExportSequential((Sequential)m, x, s),
-        [typeof(MultiHeadSelfAttention)] = (e, m, x, s) => e.ExportSelfAttention((MultiHeadSelfAttention)m, x, s),
     };
 
     public OnnxExporter(OnnxGraph graph)
@@ -49,6 +48,17 @@ public sealed class OnnxExporter
     }
 
     public OnnxGraph Graph { get; }
+
+    /// <summary>
+    /// Registers the converter of a module type the exporter does not know (a layer that cannot implement
+    /// <see cref="IOnnxExportable"/>, e.g. one from another library). Layers of this project implement the interface
+    /// instead, so the exporter never depends on the models.
+    /// </summary>
+    public static void Register(Type moduleType, Converter converter)
+    {
+        lock (Converters)
+            Converters[moduleType] = converter;
+    }
 
     /// <summary>Whether a converter exists for modules of this type.</summary>
     public static bool Supports(Type moduleType) =>
@@ -275,29 +285,6 @@ public sealed class OnnxExporter
         }
 
         return (w, b);
-    }
-
-    private OnnxValue ExportSelfAttention(MultiHeadSelfAttention attention, OnnxValue x, string scope)
-    {
-        long heads = attention.Heads, dim = attention.Dim, headDim = dim / heads;
-        OnnxValue packed = ExportLinear(attention.Qkv, x, $"{scope}.qkv");                 // [B, T, 3D]
-        OnnxValue split = Graph.Transpose(Graph.Reshape(packed, 0, 0, 3, heads, headDim), 2, 0, 3, 1, 4); // [3, B, H, T, hd]
-        OnnxValue Part(long i) => Graph.Squeeze(Graph.Slice(split, [i], [i + 1], [0]), 0);
-        OnnxValue q = Part(0), k = Part(1), v = Part(2);
-        OnnxValue scores = Graph.Mul(Graph.MatMul(q, Graph.Transpose(k, 0, 1, 3, 2)), Graph.Scalar($"{scope}.scale", (float)(1.0 / Math.Sqrt(headDim))));
-        if (attention.Causal)
-        {
-            // (tril(ones(T, T)) − 1)·1e9, as in the module's forward.
-            OnnxValue t = Graph.Slice(Graph.Shape(x), [1], [2], [0]);
-            OnnxValue square = Graph.Concat(0, t, t);
-            OnnxValue ones = Graph.Op("Expand", [Graph.Scalar("one", 1f), square]);
-            OnnxValue lower = Graph.Op("Trilu", [ones], ("upper", 0L));
-            scores = Graph.Add(scores, Graph.Mul(Graph.Sub(lower, Graph.Scalar("one", 1f)), Graph.Scalar("mask", -MultiHeadSelfAttention.MaskValue)));
-        }
-
-        OnnxValue attended = Graph.MatMul(Graph.Softmax(scores, -1), v);                    // [B, H, T, hd]
-        OnnxValue merged = Graph.Reshape(Graph.Transpose(attended, 0, 2, 1, 3), 0, 0, dim);  // [B, T, D]
-        return ExportLinear(attention.Project, merged, $"{scope}.project");
     }
 
     /// <summary>

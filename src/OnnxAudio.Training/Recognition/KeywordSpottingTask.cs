@@ -6,7 +6,7 @@ using OnnxAudio.Dsp;
 using OnnxAudio.Training.Data;
 using OnnxAudio.Training.Export;
 using OnnxAudio.Training.Models;
-using OnnxAudio.Training.Training;
+using OnnxAudio.Training.Loop;
 using TorchSharp;
 using static TorchSharp.torch;
 using OnnxAudio.Graphs;
@@ -23,8 +23,14 @@ namespace OnnxAudio.Training.Recognition;
 /// log-mel front end. With <see cref="TrainingOptions.BalanceSources"/> clips are drawn by <see cref="SourceBalancedSampler"/>
 /// so that no speech source predicts the class. Held-out metrics: accuracy on the validation voices, clean and at 5 dB SNR.
 /// </summary>
-public sealed class KeywordSpottingTask : ITrainingTask<FeatureBatch>
+public sealed class KeywordSpottingTask : ITrainingTask<FeatureBatch>, IRegisteredTask
 {
+    public static IEnumerable<TaskEntry> CatalogEntries =>
+    [
+        new(TaskName, "keyword spotting on a Speech Commands-layout folder (--data), --arch dscnn|crnn|transformer|bcresnet",
+            o => new TrainingRun<FeatureBatch>(new KeywordSpottingTask(o), o)),
+    ];
+
     public const string TaskName = "kws";
     public const int ClipSamples = 16000;
     private const int EvaluationClips = 2000;

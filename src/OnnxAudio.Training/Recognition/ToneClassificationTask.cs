@@ -4,7 +4,7 @@ using OnnxAudio.Dsp;
 using OnnxAudio.Training.Data;
 using OnnxAudio.Training.Export;
 using OnnxAudio.Training.Models;
-using OnnxAudio.Training.Training;
+using OnnxAudio.Training.Loop;
 using TorchSharp;
 using static TorchSharp.torch;
 using OnnxAudio.Graphs;
@@ -15,8 +15,13 @@ namespace OnnxAudio.Training.Recognition;
 /// Sound-class recognition on <see cref="ToneDataset"/>: the smallest complete task (data → features → CNN →
 /// cross-entropy → accuracy → ONNX with metadata), used by the tests and as the reference for the real tasks.
 /// </summary>
-public sealed class ToneClassificationTask : ITrainingTask<FeatureBatch>
+public sealed class ToneClassificationTask : ITrainingTask<FeatureBatch>, IRegisteredTask
 {
+    public static IEnumerable<TaskEntry> CatalogEntries =>
+    [
+        new(TaskName, "synthetic sound classes in noise (pipeline smoke test)", o => new TrainingRun<FeatureBatch>(new ToneClassificationTask(o), o)),
+    ];
+
     public const string TaskName = "tones";
     private const int HeldOutSeed = 1_000_003;
 

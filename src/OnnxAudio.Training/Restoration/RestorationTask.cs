@@ -6,7 +6,7 @@ using OnnxAudio.Training.Data;
 using OnnxAudio.Training.Export;
 using OnnxAudio.Training.Losses;
 using OnnxAudio.Training.Models;
-using OnnxAudio.Training.Training;
+using OnnxAudio.Training.Loop;
 using TorchSharp;
 using static TorchSharp.torch;
 using OnnxAudio.Graphs;
@@ -20,8 +20,16 @@ namespace OnnxAudio.Training.Restoration;
 /// level are the input's own, clipped ones at least the level), the same projection the runtime applies. Held-out
 /// metrics: SI-SDR and STOI of the input and output on the held-out voices.
 /// </summary>
-public sealed class RestorationTask : ITrainingTask<RestorationBatch>
+public sealed class RestorationTask : ITrainingTask<RestorationBatch>, IRegisteredTask
 {
+    public static IEnumerable<TaskEntry> CatalogEntries =>
+    [
+        new(DenoiseName, "streaming speech denoiser on a 'data denoise' corpus (--data), --arch small|base|large",
+            o => new TrainingRun<RestorationBatch>(new RestorationTask(o, RestorationKind.Denoise), o)),
+        new(DeclipName, "clipping repair on the clean speech of a 'data denoise' corpus (--data), --arch small|base|large",
+            o => new TrainingRun<RestorationBatch>(new RestorationTask(o, RestorationKind.Declip), o)),
+    ];
+
     public const string DenoiseName = "denoise";
     public const string DeclipName = "declip";
     public const int SampleRate = 16000;

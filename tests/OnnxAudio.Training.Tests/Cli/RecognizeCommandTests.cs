@@ -2,7 +2,7 @@ using System.Text.Json;
 using OnnxAudio.Audio;
 using OnnxAudio.Cli;
 using OnnxAudio.Training.Recognition;
-using OnnxAudio.Training.Training;
+using OnnxAudio.Training.Loop;
 
 namespace OnnxAudio.Training.Tests.Cli;
 

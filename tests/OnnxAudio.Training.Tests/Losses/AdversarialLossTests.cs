@@ -3,7 +3,7 @@ using OnnxAudio.Training.Compression;
 using OnnxAudio.Training.Losses;
 using OnnxAudio.Training.Models;
 using OnnxAudio.Training.Tests.Compression;
-using OnnxAudio.Training.Training;
+using OnnxAudio.Training.Loop;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -3,7 +3,7 @@ using OnnxAudio.Recognition;
 using OnnxAudio.Training.Export;
 using OnnxAudio.Training.Models;
 using OnnxAudio.Training.Recognition;
-using OnnxAudio.Training.Training;
+using OnnxAudio.Training.Loop;
 using TorchSharp;
 using static TorchSharp.torch;
 using OnnxAudio.Graphs;

@@ -5,7 +5,7 @@ using OnnxAudio.Tests.TestSupport;
 using OnnxAudio.Training.Data;
 using OnnxAudio.Training.Export;
 using OnnxAudio.Training.Recognition;
-using OnnxAudio.Training.Training;
+using OnnxAudio.Training.Loop;
 using TorchSharp;
 using static TorchSharp.torch;
 

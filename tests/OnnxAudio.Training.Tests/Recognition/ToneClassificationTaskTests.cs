@@ -4,7 +4,7 @@ using OnnxAudio.Training.Export;
 using OnnxAudio.Training.Models;
 using OnnxAudio.Training.Recognition;
 using OnnxAudio.Training.Tests.Export;
-using OnnxAudio.Training.Training;
+using OnnxAudio.Training.Loop;
 using TorchSharp;
 using static TorchSharp.torch;
 using OnnxAudio.Graphs;

@@ -1,7 +1,7 @@
 using OnnxAudio.Restoration;
 using OnnxAudio.Training.Models;
 using OnnxAudio.Training.Restoration;
-using OnnxAudio.Training.Training;
+using OnnxAudio.Training.Loop;
 using TorchSharp;
 using static TorchSharp.torch;
 

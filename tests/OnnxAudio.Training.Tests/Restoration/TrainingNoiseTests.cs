@@ -1,7 +1,7 @@
 using OnnxAudio.Restoration;
 using OnnxAudio.Dsp;
 using OnnxAudio.Training.Restoration;
-using OnnxAudio.Training.Training;
+using OnnxAudio.Training.Loop;
 
 namespace OnnxAudio.Training.Tests.Restoration;
 

@@ -1,3 +1,5 @@
+using OnnxAudio.Graphs;
+using OnnxAudio.Training.Export;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -6,9 +8,9 @@ namespace OnnxAudio.Training.Models.Layers;
 
 /// <summary>
 /// Multi-head scaled dot-product self-attention over [batch, time, dim] (Vaswani et al. 2017, §3.2), with an optional
-/// causal mask so that frame t attends to frames ≤ t only. Written out in plain layers so its ONNX export is explicit.
+/// causal mask so that frame t attends to frames ≤ t only. Written out in plain layers; it exports itself (<see cref="ExportOnnx"/>).
 /// </summary>
-public sealed class MultiHeadSelfAttention : nn.Module<Tensor, Tensor>
+public sealed class MultiHeadSelfAttention : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly Linear qkv;
     private readonly Linear project;
@@ -49,5 +51,29 @@ public sealed class MultiHeadSelfAttention : nn.Module<Tensor, Tensor>
             scores = scores + (ones(t, t, device: x.device).tril() - 1) * -MaskValue;
         Tensor attended = scores.softmax(-1).matmul(v).transpose(1, 2).reshape(b, t, Dim);
         return project.forward(attended).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The forward pass as ONNX nodes: packed projection, per-head scaled dot products, the causal mask, softmax, merge.</summary>
+    public OnnxValue ExportOnnx(OnnxExporter exporter, OnnxValue x, string scope)
+    {
+        OnnxGraph g = exporter.Graph;
+        long headDim = Dim / Heads;
+        OnnxValue packed = exporter.Apply(qkv, x, $"{scope}.qkv");                                   // [B, T, 3D]
+        OnnxValue split = g.Transpose(g.Reshape(packed, 0, 0, 3, Heads, headDim), 2, 0, 3, 1, 4);    // [3, B, H, T, hd]
+        OnnxValue Part(long i) => g.Squeeze(g.Slice(split, [i], [i + 1], [0]), 0);
+        OnnxValue q = Part(0), k = Part(1), v = Part(2);
+        OnnxValue scores = g.Mul(g.MatMul(q, g.Transpose(k, 0, 1, 3, 2)), g.Scalar($"{scope}.scale", (float)(1.0 / Math.Sqrt(headDim))));
+        if (Causal)
+        {
+            // (tril(ones(T, T)) − 1)·1e9, as in the forward.
+            OnnxValue t = g.Slice(g.Shape(x), [1], [2], [0]);
+            OnnxValue ones = g.Op("Expand", [g.Scalar("one", 1f), g.Concat(0, t, t)]);
+            OnnxValue lower = g.Op("Trilu", [ones], ("upper", 0L));
+            scores = g.Add(scores, g.Mul(g.Sub(lower, g.Scalar("one", 1f)), g.Scalar("mask", -MaskValue)));
+        }
+
+        OnnxValue attended = g.MatMul(g.Softmax(scores, -1), v);                                      // [B, H, T, hd]
+        OnnxValue merged = g.Reshape(g.Transpose(attended, 0, 2, 1, 3), 0, 0, Dim);                   // [B, T, D]
+        return exporter.Apply(project, merged, $"{scope}.project");
     }
 }

@@ -1,4 +1,4 @@
-namespace OnnxAudio.Training.Training;
+namespace OnnxAudio.Training.Loop;
 
 /// <summary>How a model was trained: written into the ONNX metadata and the model card.</summary>
 public sealed class TrainingRecord

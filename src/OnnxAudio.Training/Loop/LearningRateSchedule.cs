@@ -1,4 +1,4 @@
-namespace OnnxAudio.Training.Training;
+namespace OnnxAudio.Training.Loop;
 
 /// <summary>Linear warm-up to the peak, then cosine decay to a floor (Loshchilov &amp; Hutter, SGDR, with warm-up).</summary>
 public static class LearningRateSchedule

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using TorchSharp;
 
-namespace OnnxAudio.Training.Training;
+namespace OnnxAudio.Training.Loop;
 
 /// <summary>
 /// A resumable checkpoint: model weights, optimizer state (AdamW moments) and <see cref="CheckpointState"/>, in one

@@ -1,6 +1,6 @@
-using OnnxAudio.Training.Training;
+using OnnxAudio.Training.Loop;
 
-namespace OnnxAudio.Training.Tests.Training;
+namespace OnnxAudio.Training.Tests.Loop;
 
 public class LearningRateScheduleTests
 {

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace OnnxAudio.Training.Training;
+namespace OnnxAudio.Training.Loop;
 
 /// <summary>What a run folder was created with (run.json): the task, its options and the command line.</summary>
 public sealed class RunSettings

@@ -1,6 +1,6 @@
 using System.Runtime;
 
-namespace OnnxAudio.Training.Training;
+namespace OnnxAudio.Training.Loop;
 
 /// <summary>
 /// Keeps garbage collection and finalisers out of a training step. TorchSharp 0.107 passes temporary Scalars (the

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace OnnxAudio.Training.Training;
+namespace OnnxAudio.Training.Loop;
 
 /// <summary>A task bound to its run folder, without the task's batch type showing: what the command line drives.</summary>
 public interface ITrainingRun : IDisposable

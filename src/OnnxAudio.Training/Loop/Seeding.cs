@@ -1,6 +1,6 @@
 using TorchSharp;
 
-namespace OnnxAudio.Training.Training;
+namespace OnnxAudio.Training.Loop;
 
 /// <summary>Makes a run reproducible: one seed for TorchSharp's generators (weights, dropout) and for data order.</summary>
 public static class Seeding

@@ -1,9 +1,9 @@
 using OnnxAudio.Training.Models;
-using OnnxAudio.Training.Training;
+using OnnxAudio.Training.Loop;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace OnnxAudio.Training.Tests.Training;
+namespace OnnxAudio.Training.Tests.Loop;
 
 /// <summary>Averaging checkpoints' weights: the mean of every parameter, and clear refusals.</summary>
 public class CheckpointAverageTests

@@ -1,4 +1,4 @@
-namespace OnnxAudio.Training.Training;
+namespace OnnxAudio.Training.Loop;
 
 /// <summary>Settings of a training run; stored in the checkpoint so a resumed run continues with the same ones.</summary>
 public sealed record TrainingOptions

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace OnnxAudio.Training.Training;
+namespace OnnxAudio.Training.Loop;
 
 /// <summary>
 /// The run's loss and metric history as CSV (train-log.csv: step, loss, learning rate, seconds; eval-log.csv: step and

@@ -1,4 +1,4 @@
-namespace OnnxAudio.Training.Training;
+namespace OnnxAudio.Training.Loop;
 
 /// <summary>Where a run stands, saved beside the model and optimizer weights.</summary>
 public sealed class CheckpointState

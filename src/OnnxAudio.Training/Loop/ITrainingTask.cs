@@ -2,7 +2,7 @@ using OnnxAudio.Training.Data;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace OnnxAudio.Training.Training;
+namespace OnnxAudio.Training.Loop;
 
 /// <summary>
 /// What the generic <see cref="Trainer{TBatch}"/> needs from a task (recognition, restoration, compression…): the

@@ -4,7 +4,7 @@ using Spectre.Console;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace OnnxAudio.Training.Training;
+namespace OnnxAudio.Training.Loop;
 
 /// <summary>The outcome of <see cref="Trainer{TBatch}.Run"/>.</summary>
 public sealed record TrainingResult(int Steps, double Seconds, IReadOnlyDictionary<string, double> Metrics, string CheckpointFolder);
