@@ -48,11 +48,10 @@ public sealed class CodecTask : ITrainingTask<WaveformBatch>, IRegisteredTask
     public const int SegmentSamples = SampleRate;
     private const int EvaluationFiles = 40;
 
-    private readonly SpectralCodec _model;
+    private readonly ICodecModel _codec;
     private readonly MelSpectrogramLoss _mel = new(SampleRate, 1024, 256, 80);
     private readonly MelSpectrogramLoss _melFine = new(SampleRate, 512, 128, 64);
     private readonly MultiResolutionStftLoss _stft = new();
-    private readonly Tensor _window;
     private readonly string[] _heldOut;
     private readonly string[] _trainFiles;
     private readonly int _evaluationFiles;
@@ -64,9 +63,7 @@ public sealed class CodecTask : ITrainingTask<WaveformBatch>, IRegisteredTask
         string data = options.Data
             ?? throw new OnnxAudioException("the codec task needs --data, a corpus with train/ and validation/ speech (make one with 'onnxaudio-train data codec' or 'data denoise')");
         Seeding.Seed(options.Seed);
-        Config = ParseArchitecture(options.Architecture);
-        _model = new SpectralCodec(Config);
-        _window = hann_window(Config.NFft);
+        _codec = CodecFamilies.Create(options.Architecture);
         var train = new AudioFolderDataset(SpeechFolder(data, "train"));
         _trainFiles = train.Files.ToArray();
         Split heldOut = options.EvaluationSplit == "test" ? Split.Test : Split.Validation;
@@ -86,23 +83,15 @@ public sealed class CodecTask : ITrainingTask<WaveformBatch>, IRegisteredTask
 
     public string Name => TaskName;
 
-    public SpectralCodecConfig Config { get; }
+    /// <summary>The codec family being trained.</summary>
+    public ICodecModel Codec => _codec;
 
-    public nn.Module Model => _model;
+    public nn.Module Model => _codec.Module;
 
     public IBatchSource<WaveformBatch> TrainData { get; }
 
     /// <summary>The codebook counts of the offered bitrates: 3, 6 and 12 ten-bit codes at 50 frames/s.</summary>
     public static readonly (double Kbps, int Codebooks)[] Bitrates = [(1.5, 3), (3, 6), (6, 12)];
-
-    /// <summary>"small" (96 channels), the default "base" (192), or "large" (256).</summary>
-    public static SpectralCodecConfig ParseArchitecture(string? name) => name?.ToLowerInvariant() switch
-    {
-        null or "base" => new SpectralCodecConfig(),
-        "small" => new SpectralCodecConfig(Channels: 96),
-        "large" => new SpectralCodecConfig(Channels: 256, DecoderBlocks: 6),
-        _ => throw new OnnxAudioException($"unknown architecture '{name}' (small, base or large)"),
-    };
 
     /// <summary>{split}/clean of a denoising corpus, or {split} of a codec corpus.</summary>
     private static string SpeechFolder(string root, string split)
@@ -115,32 +104,15 @@ public sealed class CodecTask : ITrainingTask<WaveformBatch>, IRegisteredTask
     public Tensor ComputeLoss(WaveformBatch batch)
     {
         Tensor x = tensor(batch.Samples).reshape(batch.Count, batch.Length);
-        int levels = _dropout.NextDouble() < 0.5 ? Config.Codebooks : 1 + _dropout.Next(Config.Codebooks);
-        var (y, commitment) = Reconstruct(x, levels, update: true);
-        // The last two hops lack a full frame on the right; leave them out of the loss.
-        long n = batch.Length - 2 * Config.HopLength;
+        int codebooks = _codec.Spec.Codebooks;
+        int levels = _dropout.NextDouble() < 0.5 ? codebooks : 1 + _dropout.Next(codebooks);
+        var (y, commitment) = _codec.Reconstruct(x, levels, update: true);
+        // The last code frame lacks its right context; leave it out of the loss.
+        long n = batch.Length - _codec.Spec.SamplesPerFrame;
         Tensor a = y.narrow(1, 0, n), b = x.narrow(1, 0, n);
         Tensor reconstruction = _mel.Compute(a, b) + _melFine.Compute(a, b) + _stft.Compute(a, b) + commitment;
         return _adversarial is null ? reconstruction : reconstruction + _adversarial.Compute(a, b);
     }
-
-    /// <summary>Waveforms [B, N] → decoded waveforms [B, N] through <paramref name="levels"/> codebooks.</summary>
-    public (Tensor Decoded, Tensor Commitment) Reconstruct(Tensor x, int levels, bool update)
-    {
-        long samples = x.shape[1];
-        Tensor spectrum = Analyse(x);                       // [B, T, F, 2]
-        long frames = spectrum.shape[1] / 2 * 2;            // the encoder takes an even count
-        Tensor z = _model.Encode(spectrum.narrow(1, 0, frames));
-        var (quantized, _, commitment) = _model.Quantizer.Quantize(z, levels, update);
-        Tensor decoded = _model.Decode(quantized);          // [B, frames, F, 2]
-        if (decoded.shape[1] < spectrum.shape[1])
-            decoded = cat([decoded, zeros(decoded.shape[0], spectrum.shape[1] - decoded.shape[1], Config.Bins, 2)], 1);
-        Tensor y = istft(view_as_complex(decoded.transpose(1, 2).contiguous()), Config.NFft, Config.HopLength, Config.NFft, _window, center: true, length: samples);
-        return (y, commitment);
-    }
-
-    private Tensor Analyse(Tensor x) =>
-        view_as_real(stft(x, Config.NFft, Config.HopLength, Config.NFft, _window, center: true, pad_mode: PaddingModes.Reflect, return_complex: true)).transpose(1, 2);
 
     public IReadOnlyDictionary<string, double> Evaluate()
     {
@@ -171,18 +143,18 @@ public sealed class CodecTask : ITrainingTask<WaveformBatch>, IRegisteredTask
     public float[] Roundtrip(float[] clean, int codebooks)
     {
         using var scope = NewDisposeScope();
-        int unit = SpectralCodecConfig.Stride * Config.HopLength;
+        int unit = _codec.Spec.SamplesPerFrame;
         int padded = (clean.Length + unit - 1) / unit * unit + unit;
         var x = new float[padded];
         clean.CopyTo(x, 0);
-        var (y, _) = Reconstruct(tensor(x).reshape(1, padded), codebooks, update: false);
+        var (y, _) = _codec.Reconstruct(tensor(x).reshape(1, padded), codebooks, update: false);
         return y.data<float>().ToArray()[..clean.Length];
     }
 
     public void Export(string onnxPath, TrainingRecord record)
     {
-        string frequencies = CodeFrequencies(_model, _trainFiles.Take(300).Select(f => AudioFile.ReadMono(f, SampleRate)));
-        var (encoder, decoder) = CreateGraphs(_model, frequencies);
+        string frequencies = CodeFrequencies(_codec, _trainFiles.Take(300).Select(f => AudioFile.ReadMono(f, SampleRate)));
+        var (encoder, decoder) = CreateGraphs(_codec, frequencies);
         foreach (OnnxGraph graph in new[] { encoder, decoder })
             record.WriteTo(graph.Metadata);
 
@@ -195,21 +167,17 @@ public sealed class CodecTask : ITrainingTask<WaveformBatch>, IRegisteredTask
     /// The range coder's static tables: how often each code of each codebook occurs over <paramref name="clips"/>
     /// (add-one smoothed, scaled to a total of 2^15 per codebook), as base64 little-endian uint16.
     /// </summary>
-    public static string CodeFrequencies(SpectralCodec model, IEnumerable<float[]> clips)
+    public static string CodeFrequencies(ICodecModel codec, IEnumerable<float[]> clips)
     {
-        model.eval();
-        var c = model.Config;
+        codec.Module.eval();
+        CodecSpec c = codec.Spec;
         var counts = new long[c.Codebooks * c.CodebookSize];
-        using var window = hann_window(c.NFft);
         foreach (float[] clip in clips)
         {
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
-            Tensor x = tensor(clip).reshape(1, clip.Length);
-            Tensor spectrum = view_as_real(stft(x, c.NFft, c.HopLength, c.NFft, window, center: true, pad_mode: PaddingModes.Reflect, return_complex: true)).transpose(1, 2);
-            long frames = spectrum.shape[1] / 2 * 2;
-            var (_, codes, _) = model.Quantizer.Quantize(model.Encode(spectrum.narrow(1, 0, frames)), c.Codebooks, update: false);
-            long[] values = codes.data<long>().ToArray(); // [1, Nq, T]
+            Tensor codes = codec.Encode(tensor(clip).reshape(1, clip.Length)); // [1, Nq, T]
+            long[] values = codes.data<long>().ToArray();
             long t = codes.shape[2];
             for (int q = 0; q < c.Codebooks; q++)
                 for (long i = 0; i < t; i++)
@@ -243,27 +211,17 @@ public sealed class CodecTask : ITrainingTask<WaveformBatch>, IRegisteredTask
     }
 
     /// <summary>Encoder and decoder graphs with the <see cref="CodecSpec"/> the runtime's <c>SpeechCodec</c> reads.</summary>
-    public static (OnnxGraph Encoder, OnnxGraph Decoder) CreateGraphs(SpectralCodec model, string? codeFrequencies = null)
+    public static (OnnxGraph Encoder, OnnxGraph Decoder) CreateGraphs(ICodecModel codec, string? codeFrequencies = null)
     {
-        model.eval();
-        var encoder = new OnnxGraph("codec_encoder");
-        model.ExportEncoder(new OnnxExporter(encoder));
-        var decoder = new OnnxGraph("codec_decoder");
-        model.ExportDecoder(new OnnxExporter(decoder));
-        SpectralCodecConfig c = model.Config;
-        var spec = new CodecSpec
-        {
-            SampleRate = SampleRate, Role = CodecRole.Encoder, ModelId = ModelId(model), Codebooks = c.Codebooks, CodebookSize = c.CodebookSize,
-            Signal = CodecSignal.Spectrum, NFft = c.NFft, HopLength = c.HopLength, SamplesPerFrame = SpectralCodecConfig.Stride * c.HopLength,
-            Family = "spectral-rvq", CodeFrequencies = codeFrequencies, Parameters = model.ParameterCount,
-        };
-        spec.WriteTo(encoder.Metadata);
+        var (encoder, decoder) = codec.ExportGraphs();
+        CodecSpec spec = codec.Spec with { ModelId = ModelId(codec.Module), CodeFrequencies = codeFrequencies };
+        (spec with { Role = CodecRole.Encoder }).WriteTo(encoder.Metadata);
         (spec with { Role = CodecRole.Decoder }).WriteTo(decoder.Metadata);
         return (encoder, decoder);
     }
 
     /// <summary>The first 16 hex digits of a SHA-256 over every parameter and buffer: what a bitstream names its model by.</summary>
-    public static string ModelId(SpectralCodec model)
+    public static string ModelId(nn.Module model)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (var (name, tensor) in model.state_dict().OrderBy(kv => kv.Key, StringComparer.Ordinal))
@@ -283,10 +241,9 @@ public sealed class CodecTask : ITrainingTask<WaveformBatch>, IRegisteredTask
     public void Dispose()
     {
         _adversarial?.Dispose();
-        _model.Dispose();
+        _codec.Dispose();
         _mel.Dispose();
         _melFine.Dispose();
-        _window.Dispose();
     }
 
     /// <summary>Random 1 s segments of the training speech at a random level (±6 dB).</summary>

@@ -27,8 +27,8 @@ public sealed class SmallCodecFixture : IDisposable
             Model.Quantizer.Codebooks.add_(randn_like(Model.Quantizer.Codebooks) * Model.Quantizer.Codebooks.std() * 0.5);
         }
 
-        var (encoder, decoder) = CodecTask.CreateGraphs(Model);
-        string frequencies = CodecTask.CodeFrequencies(Model, [Signals.Speechlike(24_000, 2)]);
+        var (encoder, decoder) = CodecTask.CreateGraphs(new SpectralCodecFamily(Model));
+        string frequencies = CodecTask.CodeFrequencies(new SpectralCodecFamily(Model), [Signals.Speechlike(24_000, 2)]);
         encoder.Metadata["code_frequencies"] = decoder.Metadata["code_frequencies"] = frequencies;
         Stem = Path.Combine(Folder, "small");
         var (e, d) = CodecTask.ExportPaths(Stem + ".onnx");
@@ -96,7 +96,7 @@ public class CodecParityTests(SmallCodecFixture fixture) : IClassFixture<SmallCo
         using var noGrad = no_grad();
         Tensor spectrum = SmallCodecFixture.Analyse(model, Signals.Speechlike(8000, 3)).narrow(1, 0, 50).contiguous();
         var (_, codes, _) = model.Quantizer.Quantize(model.Encode(spectrum), 4, update: false);
-        var (encoder, decoder) = CodecTask.CreateGraphs(model);
+        var (encoder, decoder) = CodecTask.CreateGraphs(new SpectralCodecFamily(model));
 
         using var encoderSession = OnnxParity.Session(encoder);
         using var input = Microsoft.ML.OnnxRuntime.OrtValue.CreateTensorValueFromMemory(OnnxExporter.ToArray(spectrum), [1, 50, model.Config.Bins, 2]);

@@ -1,0 +1,79 @@
+using OnnxAudio.Compression;
+using OnnxAudio.Graphs;
+using OnnxAudio.Training.Export;
+using OnnxAudio.Training.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace OnnxAudio.Training.Compression;
+
+/// <summary>
+/// The spectral residual-VQ codec (<see cref="SpectralCodec"/>) as a codec family: the encoder graph takes centred Hann
+/// STFT frames, the decoder graph gives them back and the runtime's inverse STFT resynthesises (<see cref="CodecSignal.Spectrum"/>).
+/// </summary>
+public sealed class SpectralCodecFamily : ICodecModel
+{
+    private readonly Tensor _window;
+
+    public SpectralCodecFamily(SpectralCodecConfig config) : this(new SpectralCodec(config))
+    {
+    }
+
+    public SpectralCodecFamily(SpectralCodec model)
+    {
+        Model = model;
+        _window = hann_window(model.Config.NFft);
+    }
+
+    public SpectralCodec Model { get; }
+
+    public nn.Module Module => Model;
+
+    public CodecSpec Spec => new()
+    {
+        SampleRate = CodecTask.SampleRate, Role = CodecRole.Encoder, ModelId = "0000000000000000", Codebooks = Model.Config.Codebooks,
+        CodebookSize = Model.Config.CodebookSize, Signal = CodecSignal.Spectrum, NFft = Model.Config.NFft, HopLength = Model.Config.HopLength,
+        SamplesPerFrame = SpectralCodecConfig.Stride * Model.Config.HopLength, Family = "spectral-rvq", Parameters = Model.ParameterCount,
+    };
+
+    public (Tensor Decoded, Tensor Commitment) Reconstruct(Tensor waveform, int levels, bool update)
+    {
+        SpectralCodecConfig c = Model.Config;
+        long samples = waveform.shape[1];
+        Tensor spectrum = Analyse(waveform);                // [B, T, F, 2]
+        long frames = spectrum.shape[1] / 2 * 2;            // the encoder takes an even count
+        var (quantized, _, commitment) = Model.Quantizer.Quantize(Model.Encode(spectrum.narrow(1, 0, frames)), levels, update);
+        Tensor decoded = Model.Decode(quantized);           // [B, frames, F, 2]
+        if (decoded.shape[1] < spectrum.shape[1])
+            decoded = cat([decoded, zeros(decoded.shape[0], spectrum.shape[1] - decoded.shape[1], c.Bins, 2)], 1);
+        Tensor y = istft(view_as_complex(decoded.transpose(1, 2).contiguous()), c.NFft, c.HopLength, c.NFft, _window, center: true, length: samples);
+        return (y, commitment);
+    }
+
+    public Tensor Encode(Tensor waveform)
+    {
+        Tensor spectrum = Analyse(waveform);
+        long frames = spectrum.shape[1] / 2 * 2;
+        return Model.Quantizer.Quantize(Model.Encode(spectrum.narrow(1, 0, frames)), Model.Config.Codebooks, update: false).Codes;
+    }
+
+    public (OnnxGraph Encoder, OnnxGraph Decoder) ExportGraphs()
+    {
+        Model.eval();
+        var encoder = new OnnxGraph("codec_encoder");
+        Model.ExportEncoder(new OnnxExporter(encoder));
+        var decoder = new OnnxGraph("codec_decoder");
+        Model.ExportDecoder(new OnnxExporter(decoder));
+        return (encoder, decoder);
+    }
+
+    public void Dispose()
+    {
+        _window.Dispose();
+        Model.Dispose();
+    }
+
+    private Tensor Analyse(Tensor x) =>
+        view_as_real(stft(x, Model.Config.NFft, Model.Config.HopLength, Model.Config.NFft, _window, center: true, pad_mode: PaddingModes.Reflect, return_complex: true))
+            .transpose(1, 2);
+}
