@@ -75,10 +75,13 @@ public static class FeatureDescription
         string.Concat(value.ToString().Select((ch, i) => char.IsUpper(ch) ? (i > 0 ? "_" : "") + char.ToLowerInvariant(ch) : ch.ToString()));
 
     /// <summary>The enum value named <paramref name="text"/> in snake_case, or an error naming the model and the choices.</summary>
-    public static T Parse<T>(string text, string what, string model) where T : struct, System.Enum =>
-        System.Enum.GetValues<T>().FirstOrDefault(v => Name(v) == text) is var value && Name(value) == text
-            ? value
-            : throw new OnnxAudioException($"{model}: unknown {what} '{text}' ({string.Join(", ", System.Enum.GetValues<T>().Select(v => Name(v)))})");
+    public static T Parse<T>(string text, string what, string model) where T : struct, System.Enum
+    {
+        foreach (T value in System.Enum.GetValues<T>())
+            if (Name(value) == text)
+                return value;
+        throw new OnnxAudioException($"{model}: unknown {what} '{text}' ({string.Join(", ", System.Enum.GetValues<T>().Select(v => Name(v)))})");
+    }
 
     private static T Enum<T>(JsonElement f, string key, T fallback, string model) where T : struct, System.Enum =>
         f.TryGetProperty(key, out JsonElement e) ? Parse<T>(e.GetString() ?? "", key, model) : fallback;
