@@ -17,6 +17,7 @@ internal abstract class CodecSignalPath(CodecSpec spec)
     {
         CodecSignal.Spectrum => new SpectrumPath(spec),
         CodecSignal.Waveform => new WaveformPath(spec),
+        CodecSignal.Magnitude => new MagnitudePath(spec),
         _ => throw new ArgumentOutOfRangeException(nameof(spec)),
     };
 
@@ -47,11 +48,13 @@ internal abstract class CodecSignalPath(CodecSpec spec)
     }
 
     /// <summary>STFT frames in and out; the runtime's inverse STFT resynthesises (Hann, centred framing).</summary>
-    private sealed class SpectrumPath(CodecSpec spec) : CodecSignalPath(spec)
+    private class SpectrumPath(CodecSpec spec) : CodecSignalPath(spec)
     {
         private readonly StftOptions _stft = spec.Stft;
 
-        private int FramesPerCode => Spec.SamplesPerFrame / _stft.HopLength;
+        protected StftOptions StftOptions => _stft;
+
+        protected int FramesPerCode => Spec.SamplesPerFrame / _stft.HopLength;
 
         public override int Margin => _stft.NFft;
 
@@ -120,6 +123,52 @@ internal abstract class CodecSignalPath(CodecSpec spec)
                 _synthesis.PushFrame(_real, _imag, _frame);
                 _aligned.Accept(_frame);
                 return _aligned.Written;
+            }
+        }
+    }
+
+    /// <summary>
+    /// STFT frames in, magnitudes out: <see cref="PhaseReconstruction"/> gives each decoded frame a phase (one frame later),
+    /// then the inverse STFT resynthesises as for <see cref="SpectrumPath"/>.
+    /// </summary>
+    private sealed class MagnitudePath(CodecSpec spec) : SpectrumPath(spec)
+    {
+        public override Synthesis Start(long originalLength, Action<ReadOnlySpan<float>> write) => new PhasedIstft(this, originalLength, write);
+
+        private sealed class PhasedIstft(MagnitudePath path, long originalLength, Action<ReadOnlySpan<float>> write) : Synthesis
+        {
+            private readonly PhaseReconstruction _phase = new(path.StftOptions);
+            private readonly StreamingIstft _synthesis = new(path.StftOptions);
+            private readonly float[] _frame = new float[path.StftOptions.HopLength];
+            private readonly AlignedOutput _aligned = new(path.StftOptions.NFft / 2, originalLength, write);
+            private readonly float[] _real = new float[path.StftOptions.Bins], _imag = new float[path.StftOptions.Bins];
+
+            public override void Accept(ReadOnlySpan<float> decoded, int offset, int count)
+            {
+                int bins = _real.Length, perCode = path.FramesPerCode;
+                for (int f = offset * perCode; f < (offset + count) * perCode; f++)
+                    Push(decoded.Slice(f * bins, bins));
+            }
+
+            public override long Finish()
+            {
+                // The silent frame after the last code frame (as for the spectrum path), then the one the phase held back.
+                Push(new float[_real.Length]);
+                if (_phase.Flush(_real, _imag))
+                    Synthesise();
+                return _aligned.Written;
+            }
+
+            private void Push(ReadOnlySpan<float> magnitude)
+            {
+                if (_phase.Push(magnitude, _real, _imag))
+                    Synthesise();
+            }
+
+            private void Synthesise()
+            {
+                _synthesis.PushFrame(_real, _imag, _frame);
+                _aligned.Accept(_frame);
             }
         }
     }

@@ -15,12 +15,15 @@ public enum CodecRole
 /// Where a codec family's graphs meet the signal — the seam new families plug into. <see cref="Spectrum"/>: the encoder
 /// takes STFT frames and the decoder gives STFT frames that the runtime's inverse STFT resynthesises (Hann, centred).
 /// <see cref="Waveform"/>: both graphs take and give samples (the decoder synthesises in the graph: a vocoder, LPC or
-/// harmonic-plus-noise synthesis, a transposed-convolution decoder).
+/// harmonic-plus-noise synthesis, a transposed-convolution decoder). <see cref="Magnitude"/>: the encoder takes STFT
+/// frames and the decoder gives STFT magnitudes only; the runtime gives them a phase (<see cref="Dsp.PhaseReconstruction"/>)
+/// before the inverse STFT.
 /// </summary>
 public enum CodecSignal
 {
     Spectrum,
     Waveform,
+    Magnitude,
 }
 
 /// <summary>
@@ -35,7 +38,7 @@ public sealed record CodecSpec : ModelSpec
         HopKey = "hop_length", WindowKey = "window", FamilyKey = "codec_family", CodeFrequenciesKey = "code_frequencies";
 
     /// <summary>The graphs' input and output names for each kind of signal.</summary>
-    public const string CodesName = "codes", SpectrumName = "spectrum", AudioName = "audio";
+    public const string CodesName = "codes", SpectrumName = "spectrum", AudioName = "audio", MagnitudeName = "magnitude";
 
     public override string Task => TaskName;
 
@@ -53,7 +56,7 @@ public sealed record CodecSpec : ModelSpec
 
     public CodecSignal Signal { get; init; } = CodecSignal.Spectrum;
 
-    /// <summary>For <see cref="CodecSignal.Spectrum"/> codecs: FFT size and hop (SamplesPerFrame is a whole number of hops).</summary>
+    /// <summary>For codecs on STFT frames (<see cref="UsesStft"/>): FFT size and hop (SamplesPerFrame is a whole number of hops).</summary>
     public int NFft { get; init; }
 
     public int HopLength { get; init; }
@@ -71,8 +74,19 @@ public sealed record CodecSpec : ModelSpec
 
     public StftOptions Stft => new() { NFft = NFft, HopLength = HopLength, Window = WindowFunction.Hann, Center = false };
 
-    /// <summary>What the encoder takes and the decoder gives.</summary>
-    public string SignalName => Signal == CodecSignal.Spectrum ? SpectrumName : AudioName;
+    /// <summary>Whether the graphs meet the signal as STFT frames (the runtime analyses, and synthesises with <see cref="Stft"/>).</summary>
+    public bool UsesStft => Signal != CodecSignal.Waveform;
+
+    /// <summary>What the encoder graph takes.</summary>
+    public string EncoderInputName => UsesStft ? SpectrumName : AudioName;
+
+    /// <summary>What the decoder graph gives.</summary>
+    public string DecoderOutputName => Signal switch
+    {
+        CodecSignal.Spectrum => SpectrumName,
+        CodecSignal.Magnitude => MagnitudeName,
+        _ => AudioName,
+    };
 
     public override void WriteTo(IDictionary<string, string> metadata)
     {
@@ -83,7 +97,7 @@ public sealed record CodecSpec : ModelSpec
         metadata[CodebookSizeKey] = Text(CodebookSize);
         metadata[SignalKey] = FeatureDescription.Name(Signal);
         metadata[SamplesPerCodeKey] = Text(SamplesPerFrame);
-        if (Signal == CodecSignal.Spectrum)
+        if (UsesStft)
         {
             metadata[NFftKey] = Text(NFft);
             metadata[HopKey] = Text(HopLength);
@@ -107,7 +121,7 @@ public sealed record CodecSpec : ModelSpec
         // Models exported before the signal was named are spectrum codecs described by frames_per_code × hop_length.
         CodecSignal signal = m.Get(SignalKey) is string s ? FeatureDescription.Parse<CodecSignal>(s, "codec signal", m.Name) : CodecSignal.Spectrum;
         int nFft = 0, hop = 0, samplesPerFrame;
-        if (signal == CodecSignal.Spectrum)
+        if (signal != CodecSignal.Waveform)
         {
             if (m.GetRequired(WindowKey) != FeatureDescription.Name(WindowFunction.Hann))
                 throw new OnnxAudioException($"{m.Name}: unsupported window '{m.Get(WindowKey)}' (hann)");

@@ -34,8 +34,8 @@ public sealed class SpeechCodec : IDisposable
         Spec = CodecSpec.Read(d);
         if (Spec.Role != CodecRole.Decoder)
             throw new OnnxAudioException($"{d.Name}: not a codec decoder (codec_role '{d.Get(CodecSpec.RoleKey)}')");
-        decoder.RequireSignature([CodecSpec.CodesName], [Spec.SignalName]);
-        if (Spec.Signal == CodecSignal.Spectrum && Spec.NFft != 2 * Spec.SamplesPerFrame)
+        decoder.RequireSignature([CodecSpec.CodesName], [Spec.DecoderOutputName]);
+        if (Spec.UsesStft && Spec.NFft != 2 * Spec.SamplesPerFrame)
             throw new OnnxAudioException($"{d.Name}: this runtime expects n_fft = 2 × samples per code frame (got {Spec.NFft} and {Spec.SamplesPerFrame})");
         _tables = CodeTables.FromMetadata(Spec.CodeFrequencies, Codebooks, CodebookSize);
         _path = CodecSignalPath.For(Spec);
@@ -49,7 +49,7 @@ public sealed class SpeechCodec : IDisposable
                 throw new ModelMismatchException($"{e.Name} and {d.Name} are halves of different codec models ({encoderSpec.ModelId} vs {ModelIdText})");
             if (encoderSpec with { Role = CodecRole.Decoder, Parameters = Spec.Parameters } != Spec)
                 throw new ModelMismatchException($"{e.Name} and {d.Name} describe their codec differently (rate, codebooks or signal)");
-            encoder.RequireSignature([Spec.SignalName], [CodecSpec.CodesName]);
+            encoder.RequireSignature([Spec.EncoderInputName], [CodecSpec.CodesName]);
         }
     }
 
@@ -306,7 +306,7 @@ public sealed class SpeechCodec : IDisposable
                 writer.Add((int)all[c * latents + offset + t]);
     }
 
-    /// <summary>The decoder's output (spectrum [1, frames, bins, 2] or audio [1, samples]) for frame-major codes; the caller disposes it.</summary>
+    /// <summary>The decoder's output (spectrum [1, frames, bins, 2], magnitude [1, frames, bins] or audio [1, samples]) for frame-major codes; the caller disposes it.</summary>
     private IDisposableReadOnlyCollection<OrtValue> RunDecoder(int[] codes, int latents, int codebooks)
     {
         // codes arrive frame-major [latents, codebooks]; the graph wants [1, codebooks, latents].
@@ -318,7 +318,7 @@ public sealed class SpeechCodec : IDisposable
                     input[c * latents + t] = codes[t * codebooks + c];
             using var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(0, codebooks * latents), [1, codebooks, latents]);
             using var runOptions = new RunOptions();
-            return _decoder.Session.Run(runOptions, [CodecSpec.CodesName], [value], [Spec.SignalName]);
+            return _decoder.Session.Run(runOptions, [CodecSpec.CodesName], [value], [Spec.DecoderOutputName]);
         }
         finally
         {

@@ -78,6 +78,8 @@ public sealed class CodecTask : ITrainingTask<WaveformBatch>, IRegisteredTask
             "gan" => new AdversarialLoss(SpectrogramDiscriminatorConfig.Default, new AdversarialSettings(Seed: options.Seed)),
             _ => throw new OnnxAudioException($"unknown loss '{options.Loss}' for the codec (reconstruction or gan)"),
         };
+        if (_adversarial is not null && _codec.Spec.Signal == CodecSignal.Magnitude)
+            throw new OnnxAudioException("--loss gan judges the waveforms a codec's network synthesises; a magnitude codec's phase comes from the runtime (use --arch base)");
         TrainData = new DataLoader<float[], WaveformBatch>(new Segments(train), options.BatchSize, WaveformBatch.Collate, options.Seed);
     }
 
@@ -106,11 +108,16 @@ public sealed class CodecTask : ITrainingTask<WaveformBatch>, IRegisteredTask
         Tensor x = tensor(batch.Samples).reshape(batch.Count, batch.Length);
         int codebooks = _codec.Spec.Codebooks;
         int levels = _dropout.NextDouble() < 0.5 ? codebooks : 1 + _dropout.Next(codebooks);
-        var (y, commitment) = _codec.Reconstruct(x, levels, update: true);
+        return _codec.TrainingLoss(x, levels, WaveformLoss);
+    }
+
+    /// <summary>Mel (two resolutions) and multi-resolution STFT losses, plus the adversarial ones with <c>--loss gan</c>.</summary>
+    private Tensor WaveformLoss(Tensor decoded, Tensor reference)
+    {
         // The last code frame lacks its right context; leave it out of the loss.
-        long n = batch.Length - _codec.Spec.SamplesPerFrame;
-        Tensor a = y.narrow(1, 0, n), b = x.narrow(1, 0, n);
-        Tensor reconstruction = _mel.Compute(a, b) + _melFine.Compute(a, b) + _stft.Compute(a, b) + commitment;
+        long n = reference.shape[1] - _codec.Spec.SamplesPerFrame;
+        Tensor a = decoded.narrow(1, 0, n), b = reference.narrow(1, 0, n);
+        Tensor reconstruction = _mel.Compute(a, b) + _melFine.Compute(a, b) + _stft.Compute(a, b);
         return _adversarial is null ? reconstruction : reconstruction + _adversarial.Compute(a, b);
     }
 
@@ -246,7 +253,7 @@ public sealed class CodecTask : ITrainingTask<WaveformBatch>, IRegisteredTask
         _melFine.Dispose();
     }
 
-    /// <summary>Random 1 s segments of the training speech at a random level (±6 dB).</summary>
+    /// <summary>Random 1 s segments of the training speech at a random peak level (−36 to −1 dBFS).</summary>
     private sealed class Segments(AudioFolderDataset speech) : IDataset<float[]>
     {
         public int Count => speech.Count;
@@ -257,10 +264,10 @@ public sealed class CodecTask : ITrainingTask<WaveformBatch>, IRegisteredTask
             var segment = new float[SegmentSamples];
             int offset = x.Length > SegmentSamples ? random.Next(x.Length - SegmentSamples + 1) : 0;
             Array.Copy(x, offset, segment, 0, Math.Min(SegmentSamples, x.Length - offset));
-            Degradations.Gain(segment, -6 + 12 * random.NextDouble());
+            // Peaks anywhere from −36 to −1 dBFS: the codec must serve quiet recordings as well as loud ones.
             float peak = segment.Max(MathF.Abs);
-            if (peak > 0.99f)
-                Degradations.Gain(segment, 20 * Math.Log10(0.99 / peak));
+            if (peak > 1e-4f)
+                Degradations.Gain(segment, -36 + 35 * random.NextDouble() - 20 * Math.Log10(peak));
             return segment;
         }
     }

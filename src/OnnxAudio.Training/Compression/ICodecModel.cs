@@ -26,6 +26,14 @@ public interface ICodecModel : IDisposable
     /// quantiser learn (EMA codebooks).</summary>
     (Tensor Decoded, Tensor Commitment) Reconstruct(Tensor waveform, int levels, bool update);
 
+    /// <summary>
+    /// The training loss for waveforms [B, N] through the first <paramref name="levels"/> codebooks, the quantiser
+    /// learning. A family that synthesises waveforms differentiably returns <paramref name="waveformLoss"/> of its
+    /// output (decoded, reference) plus the commitment loss; one whose synthesis is fixed DSP outside the network scores
+    /// what its network does produce.
+    /// </summary>
+    Tensor TrainingLoss(Tensor waveform, int levels, Func<Tensor, Tensor, Tensor> waveformLoss);
+
     /// <summary>The codes [1, Codebooks, frames] of one waveform [1, N], every codebook, as the encoder graph gives them.</summary>
     Tensor Encode(Tensor waveform);
 
@@ -36,12 +44,17 @@ public interface ICodecModel : IDisposable
 /// <summary>The codec families <c>--arch</c> names.</summary>
 public static class CodecFamilies
 {
-    /// <summary>"small", "base" (the default) or "large": the spectral residual-VQ codec of <see cref="SpectralCodecFamily"/>.</summary>
+    /// <summary>
+    /// "small", "base" (the default) or "large": the spectral residual-VQ codec of <see cref="SpectralCodecFamily"/>;
+    /// "magnitude": the same encoder and quantiser with a magnitude decoder whose phase the runtime reconstructs
+    /// (<see cref="MagnitudeCodecFamily"/>).
+    /// </summary>
     public static ICodecModel Create(string? architecture) => architecture?.ToLowerInvariant() switch
     {
         null or "base" => new SpectralCodecFamily(new SpectralCodecConfig()),
         "small" => new SpectralCodecFamily(new SpectralCodecConfig(Channels: 96)),
         "large" => new SpectralCodecFamily(new SpectralCodecConfig(Channels: 256, DecoderBlocks: 6)),
-        _ => throw new OnnxAudioException($"unknown architecture '{architecture}' (small, base or large)"),
+        "magnitude" => new MagnitudeCodecFamily(new SpectralCodecConfig(Output: SpectralCodecOutput.Magnitude)),
+        _ => throw new OnnxAudioException($"unknown architecture '{architecture}' (small, base, large or magnitude)"),
     };
 }

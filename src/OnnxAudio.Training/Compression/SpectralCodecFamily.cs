@@ -50,6 +50,12 @@ public sealed class SpectralCodecFamily : ICodecModel
         return (y, commitment);
     }
 
+    public Tensor TrainingLoss(Tensor waveform, int levels, Func<Tensor, Tensor, Tensor> waveformLoss)
+    {
+        var (decoded, commitment) = Reconstruct(waveform, levels, update: true);
+        return waveformLoss(decoded, waveform) + commitment;
+    }
+
     public Tensor Encode(Tensor waveform)
     {
         Tensor spectrum = Analyse(waveform);

@@ -16,9 +16,10 @@ namespace OnnxAudio.Training.Models;
 /// <param name="CodebookSize">Entries per codebook (1024 = 10 bits).</param>
 /// <param name="EncoderBlocks">Residual blocks before and after the encoder's stride-2 convolution (each).</param>
 /// <param name="DecoderBlocks">Residual blocks after the decoder's upsampling.</param>
+/// <param name="Output">What the decoder gives: a complex spectrum, or magnitudes that the runtime gives a phase.</param>
 public sealed record SpectralCodecConfig(
     int NFft = 640, int HopLength = 160, int Channels = 192, int LatentDim = 64, int Codebooks = 12, int CodebookSize = 1024,
-    int EncoderBlocks = 2, int DecoderBlocks = 4)
+    int EncoderBlocks = 2, int DecoderBlocks = 4, SpectralCodecOutput Output = SpectralCodecOutput.Complex)
 {
     public int Bins => NFft / 2 + 1;
 
@@ -26,6 +27,16 @@ public sealed record SpectralCodecConfig(
     public const int Stride = 2;
 
     public int BitsPerCode => (int)Math.Round(Math.Log2(CodebookSize));
+}
+
+/// <summary>What a <see cref="SpectralCodec"/>'s decoder gives.</summary>
+public enum SpectralCodecOutput
+{
+    /// <summary>Log magnitude and phase per bin, as a complex spectrum (Vocos-style): the phase is learned.</summary>
+    Complex,
+
+    /// <summary>Magnitude per bin only: the phase comes from the magnitudes (phase gradient heap integration, in the runtime).</summary>
+    Magnitude,
 }
 
 /// <summary>
@@ -181,8 +192,9 @@ public sealed class ResidualVectorQuantizer : nn.Module
 /// A neural speech codec on STFT frames (a Vocos-style spectral decoder with an EnCodec-style residual quantiser):
 /// the encoder turns the log power spectrum (100 frames/s at 16 kHz) into 50 latent vectors per second, the quantiser
 /// turns each into up to <see cref="SpectralCodecConfig.Codebooks"/> 10-bit codes, and the decoder turns latents back
-/// into a complex spectrum (log magnitude and phase per bin) that the inverse STFT resynthesises. Spectra are
-/// [batch, frames, bins, 2]; the encoder takes an even number of frames and the decoder returns as many.
+/// into a complex spectrum (log magnitude and phase per bin) that the inverse STFT resynthesises — or, with
+/// <see cref="SpectralCodecOutput.Magnitude"/>, into magnitudes only. Spectra are [batch, frames, bins, 2]; the encoder
+/// takes an even number of frames and the decoder returns as many.
 /// </summary>
 public sealed class SpectralCodec : nn.Module
 {
@@ -210,7 +222,7 @@ public sealed class SpectralCodec : nn.Module
         decoder_in = nn.Conv1d(config.LatentDim, c, 3, padding: 1);
         upsample = nn.ConvTranspose1d(c, c, 4, stride: SpectralCodecConfig.Stride, padding: 1);
         decoder_blocks = Blocks(c, config.DecoderBlocks);
-        decoder_out = nn.Conv1d(c, 2 * f, 1);
+        decoder_out = nn.Conv1d(c, config.Output == SpectralCodecOutput.Complex ? 2 * f : f, 1);
         RegisterComponents();
     }
 
@@ -233,17 +245,32 @@ public sealed class SpectralCodec : nn.Module
         return encoder_out.forward(nn.functional.elu(h, 1.0));
     }
 
-    /// <summary>Spectrum [B, 2T', F, 2] of latents [B, D, T'].</summary>
+    /// <summary>Spectrum [B, 2T', F, 2] of latents [B, D, T'] (a <see cref="SpectralCodecOutput.Complex"/> codec).</summary>
     public Tensor Decode(Tensor latents)
     {
-        Tensor h = upsample.forward(nn.functional.elu(decoder_in.forward(latents), 1.0));
-        h = decoder_out.forward(nn.functional.elu(decoder_blocks.forward(h), 1.0)); // [B, 2F, T]
+        if (Config.Output != SpectralCodecOutput.Complex)
+            throw new InvalidOperationException("This codec decodes magnitudes (DecodeLogMagnitude).");
+        Tensor h = DecoderOutput(latents); // [B, 2F, T]
         long b = h.shape[0], t = h.shape[2];
         int f = Config.Bins;
         Tensor logMagnitude = h.narrow(1, 0, f).clamp_max(MaxLogMagnitude);
         Tensor phase = h.narrow(1, f, f);
         Tensor magnitude = logMagnitude.exp();
         return stack([magnitude * phase.cos(), magnitude * phase.sin()], -1).transpose(1, 2).reshape(b, t, f, 2);
+    }
+
+    /// <summary>Log magnitudes [B, 2T', F] of latents [B, D, T'] (a <see cref="SpectralCodecOutput.Magnitude"/> codec).</summary>
+    public Tensor DecodeLogMagnitude(Tensor latents)
+    {
+        if (Config.Output != SpectralCodecOutput.Magnitude)
+            throw new InvalidOperationException("This codec decodes complex spectra (Decode).");
+        return DecoderOutput(latents).clamp_max(MaxLogMagnitude).transpose(1, 2);
+    }
+
+    private Tensor DecoderOutput(Tensor latents)
+    {
+        Tensor h = upsample.forward(nn.functional.elu(decoder_in.forward(latents), 1.0));
+        return decoder_out.forward(nn.functional.elu(decoder_blocks.forward(h), 1.0));
     }
 
     public long ParameterCount => parameters().Sum(p => p.numel());
@@ -279,7 +306,7 @@ public sealed class SpectralCodec : nn.Module
 
     /// <summary>
     /// Decoder graph: <c>codes</c> int64 [batch, n, latent_frames] (any n ≤ codebooks: the first n) → <c>spectrum</c>
-    /// [batch, 2·latent_frames, bins, 2].
+    /// [batch, 2·latent_frames, bins, 2], or <c>magnitude</c> [batch, 2·latent_frames, bins] for a magnitude codec.
     /// </summary>
     public void ExportDecoder(OnnxExporter e)
     {
@@ -297,6 +324,12 @@ public sealed class SpectralCodec : nn.Module
         h = e.Apply(decoder_out, Elu(g, e.Apply(decoder_blocks, h, "decoder_blocks")), "decoder_out"); // [B, 2F, T]
         int f = Config.Bins;
         OnnxValue logMagnitude = g.Op("Min", [g.Slice(h, [0], [f], [1]), g.Scalar("max_log_magnitude", MaxLogMagnitude)]);
+        if (Config.Output == SpectralCodecOutput.Magnitude)
+        {
+            g.AddOutput(g.Transpose(g.Op("Exp", [logMagnitude]), 0, 2, 1), "magnitude", "batch", "frames", f);
+            return;
+        }
+
         OnnxValue phase = g.Slice(h, [f], [2 * f], [1]);
         OnnxValue magnitude = g.Op("Exp", [logMagnitude]);
         OnnxValue real = g.Mul(magnitude, g.Op("Cos", [phase])), imag = g.Mul(magnitude, g.Op("Sin", [phase]));
