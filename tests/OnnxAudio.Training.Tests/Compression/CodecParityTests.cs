@@ -1,3 +1,4 @@
+using OnnxAudio.Tests.TestSupport;
 using OnnxAudio.Compression;
 using OnnxAudio.Training.Compression;
 using OnnxAudio.Training.Export;
@@ -57,27 +58,6 @@ public sealed class SmallCodecFixture : IDisposable
         Codec.Dispose();
         Model.Dispose();
         Directory.Delete(Folder, recursive: true);
-    }
-}
-
-/// <summary>Speech-like test signals: voiced harmonics with a syllable envelope, plus a little noise.</summary>
-internal static class Signals
-{
-    public static float[] Speechlike(int length, int seed)
-    {
-        var random = new Random(seed);
-        double f0 = 110 + 60 * random.NextDouble();
-        var x = new float[length];
-        for (int i = 0; i < length; i++)
-        {
-            double t = i / 16000.0, envelope = Math.Max(0, Math.Sin(2 * Math.PI * 2.5 * t));
-            double voiced = 0;
-            for (int h = 1; h <= 8; h++)
-                voiced += Math.Sin(2 * Math.PI * h * f0 * t * (1 + 0.02 * Math.Sin(2 * Math.PI * 0.5 * t))) / h;
-            x[i] = (float)(0.15 * envelope * voiced + 0.005 * (random.NextDouble() - 0.5));
-        }
-
-        return x;
     }
 }
 

@@ -1,3 +1,4 @@
+using OnnxAudio.Tests.TestSupport;
 using OnnxAudio.Compression;
 using OnnxAudio.Evaluation;
 using OnnxAudio.Training.Compression;

@@ -1,3 +1,4 @@
+using OnnxAudio.Tests.TestSupport;
 using OnnxAudio.Audio;
 using OnnxAudio.Training.Compression;
 using OnnxAudio.Training.Losses;

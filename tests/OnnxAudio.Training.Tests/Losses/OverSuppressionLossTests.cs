@@ -1,3 +1,4 @@
+using OnnxAudio.Tests.TestSupport;
 using OnnxAudio.Training.Losses;
 using TorchSharp;
 using static TorchSharp.torch;

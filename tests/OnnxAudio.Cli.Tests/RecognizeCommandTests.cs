@@ -1,56 +1,34 @@
 using System.Text.Json;
 using OnnxAudio.Audio;
-using OnnxAudio.Cli;
-using OnnxAudio.Training.Recognition;
-using OnnxAudio.Training.Loop;
 
-namespace OnnxAudio.Training.Tests.Cli;
+namespace OnnxAudio.Cli.Tests;
 
-/// <summary>A tone classifier trained and exported once for the recognize tests.</summary>
-public sealed class ToneModelFixture : IDisposable
+/// <summary>'onnxaudio recognize' and 'eval classify' with the committed tone classifier (sine, square, sawtooth, noise burst).</summary>
+public sealed class RecognizeCommandTests : IDisposable
 {
-    public ToneModelFixture()
-    {
-        Folder = Path.Combine(Path.GetTempPath(), "onnxaudio-recognize-" + Guid.NewGuid().ToString("N"));
-        var options = new TrainingOptions { Steps = 200, BatchSize = 32, LearningRate = 3e-3, WarmupSteps = 10, EvaluateEvery = 0,
-            CheckpointEvery = 200, Seed = 3, OutputDirectory = Path.Combine(Folder, "run") };
-        using var task = new ToneClassificationTask(options, 3200, 100);
-        new Trainer<FeatureBatch>(task, options, TextWriter.Null).Run();
-        Model = Path.Combine(Folder, "tones.onnx");
-        task.Export(Model, new TrainingRecord { Task = task.Name, Command = "test", Seed = 3, Steps = 200, TrainingSeconds = 0 });
-    }
+    private static readonly string[] Labels = ["sine", "square", "sawtooth", "noise_burst"];
+    private readonly TempFolder _temp = new();
+    private readonly string _model = TestModels.Tones;
 
-    public string Folder { get; }
+    private string Folder => _temp.Path;
 
-    public string Model { get; }
+    private static (int Code, string Out, string Error) Run(params string[] args) => CliRunner.Run(args);
 
-    public void Dispose() => Directory.Delete(Folder, recursive: true);
-}
+    /// <summary>Clip i: class i mod 4 at a pitch between 200 and 1,600 Hz.</summary>
+    private static float[] Clip(int i, int seed) => Signals.ToneClass(Labels[i % 4], 200 * Math.Pow(2, (i * 7 % 10) * 0.3), seed);
 
-/// <summary>'onnxaudio recognize' with a model trained and exported here (the tone classifier).</summary>
-[Trait("Category", "Slow")]
-public class RecognizeCommandTests(ToneModelFixture fixture) : IClassFixture<ToneModelFixture>
-{
-    private readonly string _folder = fixture.Folder;
-    private readonly string _model = fixture.Model;
-
-    private static (int Code, string Out, string Error) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        return (CliApp.Run(args, stdout, stderr), stdout.ToString(), stderr.ToString());
-    }
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
-    public void Classifies_a_folder_of_clips_as_json_lines_and_eval_scores_them()
+    public void Classifies_aFolder_of_clips_as_json_lines_and_eval_scores_them()
     {
-        string clips = Path.Combine(_folder, "clips-" + Guid.NewGuid().ToString("N"));
+        string clips = Path.Combine(Folder, "clips-" + Guid.NewGuid().ToString("N"));
         for (int i = 0; i < 24; i++)
         {
-            string label = ToneDataset.Labels[i % 4];
+            string label = Labels[i % 4];
             Directory.CreateDirectory(Path.Combine(clips, label));
             // A 48 kHz stereo file: the command converts it for the model.
-            float[] mono = Resampler.Resample(ToneDataset.Synthesize(i % 4, new Random(1000 + i)), 16000, 48000);
+            float[] mono = Resampler.Resample(Clip(i, 1000 + i), 16000, 48000);
             AudioFile.Write(Path.Combine(clips, label, $"{i}.wav"), mono.SelectMany(v => new[] { v, v }).ToArray(), new AudioFormat(48000, 2));
         }
 
@@ -71,7 +49,7 @@ public class RecognizeCommandTests(ToneModelFixture fixture) : IClassFixture<Ton
         }
 
         Assert.True(correct >= 18, $"{correct} of 24 right");
-        string predictions = Path.Combine(_folder, "p.jsonl");
+        string predictions = Path.Combine(Folder, "p.jsonl");
         File.WriteAllText(predictions, output);
         var (evalCode, evalOutput, _) = Run("eval", "classify", "--predictions", predictions);
         Assert.Equal(0, evalCode);
@@ -86,12 +64,12 @@ public class RecognizeCommandTests(ToneModelFixture fixture) : IClassFixture<Ton
     [Fact]
     public void Eval_with_noise_is_reproducible_and_degrades_with_the_snr()
     {
-        string clips = Path.Combine(_folder, "noisy-" + Guid.NewGuid().ToString("N"));
+        string clips = Path.Combine(Folder, "noisy-" + Guid.NewGuid().ToString("N"));
         for (int i = 0; i < 40; i++)
         {
-            string label = ToneDataset.Labels[i % 4];
+            string label = Labels[i % 4];
             Directory.CreateDirectory(Path.Combine(clips, label));
-            AudioFile.WriteMono(Path.Combine(clips, label, $"{i}.wav"), ToneDataset.Synthesize(i % 4, new Random(2000 + i)), 16000);
+            AudioFile.WriteMono(Path.Combine(clips, label, $"{i}.wav"), Clip(i, 2000 + i), 16000);
         }
 
         double Accuracy(string snr, string noise = "mixed")
@@ -122,7 +100,7 @@ public class RecognizeCommandTests(ToneModelFixture fixture) : IClassFixture<Ton
             audio[80000 + i] += (float)(0.4 * (p - Math.Floor(p) < 0.5 ? 1 : -1));
         }
 
-        string file = Path.Combine(_folder, "long.wav");
+        string file = Path.Combine(Folder, "long.wav");
         AudioFile.WriteMono(file, audio, 16000);
         var (code, output, _) = Run("recognize", file, "--model", _model, "--stream", "--json", "--threshold", "0.5");
         Assert.Equal(0, code);
@@ -134,10 +112,10 @@ public class RecognizeCommandTests(ToneModelFixture fixture) : IClassFixture<Ton
     [Fact]
     public void Bad_inputs_are_user_errors()
     {
-        var (code, _, error) = Run("recognize", Path.Combine(_folder, "missing.wav"), "--model", _model);
+        var (code, _, error) = Run("recognize", Path.Combine(Folder, "missing.wav"), "--model", _model);
         Assert.Equal(1, code);
         Assert.Contains("no such file", error);
-        string notAudio = Path.Combine(_folder, "x.wav");
+        string notAudio = Path.Combine(Folder, "x.wav");
         File.WriteAllText(notAudio, "text");
         (code, _, error) = Run("recognize", notAudio, "--model", _model);
         Assert.Equal(1, code);

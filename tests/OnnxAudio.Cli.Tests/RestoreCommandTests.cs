@@ -1,56 +1,25 @@
-using OnnxAudio.Restoration;
 using OnnxAudio.Audio;
-using OnnxAudio.Cli;
-using OnnxAudio.Training.Models;
-using OnnxAudio.Training.Restoration;
-using TorchSharp;
 
-namespace OnnxAudio.Training.Tests.Cli;
-
-/// <summary>Untrained (random) denoising and declipping models, exported once for the restore command's tests.</summary>
-public sealed class RestorationModelFixture : IDisposable
-{
-    public RestorationModelFixture()
-    {
-        Folder = Path.Combine(Path.GetTempPath(), "onnxaudio-restore-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Folder);
-        torch.manual_seed(9);
-        using (var denoiser = new SpectralMaskDenoiser(new SpectralMaskConfig(Hidden: 16)))
-            RestorationTask.CreateGraph(denoiser, RestorationKind.Denoise).Save(Denoiser);
-        using (var declipper = new SpectralMaskDenoiser(new SpectralMaskConfig(Hidden: 16, MaskBound: 4)))
-            RestorationTask.CreateGraph(declipper, RestorationKind.Declip).Save(Declipper);
-        using (var ahead = new SpectralMaskDenoiser(new SpectralMaskConfig(Hidden: 16, LookAhead: 1)))
-            RestorationTask.CreateGraph(ahead, RestorationKind.Denoise).Save(LookAheadDenoiser);
-    }
-
-    public string Folder { get; }
-
-    public string Denoiser => Path.Combine(Folder, "denoise.onnx");
-
-    public string Declipper => Path.Combine(Folder, "declip.onnx");
-
-    public string LookAheadDenoiser => Path.Combine(Folder, "denoise-la1.onnx");
-
-    public void Dispose() => Directory.Delete(Folder, recursive: true);
-}
+namespace OnnxAudio.Cli.Tests;
 
 /// <summary>'onnxaudio restore': files and folders, alignment, format conversion, and what it refuses.</summary>
-[Trait("Category", "Slow")]
-public class RestoreCommandTests(RestorationModelFixture models) : IClassFixture<RestorationModelFixture>
+/// <remarks>
+/// The models are the committed untrained ones (<see cref="TestModels"/>): these tests are about the command, not quality.
+/// </remarks>
+public sealed class RestoreCommandTests : IDisposable
 {
-    private static (int Code, string Out, string Error) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        return (CliApp.Run(args, stdout, stderr), stdout.ToString(), stderr.ToString());
-    }
+    private readonly TempFolder _temp = new();
+
+    private static (int Code, string Out, string Error) Run(params string[] args) => CliRunner.Run(args);
 
     private string NewFolder()
     {
-        string folder = Path.Combine(models.Folder, Guid.NewGuid().ToString("N"));
+        string folder = Path.Combine(_temp.Path, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         return folder;
     }
+
+    public void Dispose() => _temp.Dispose();
 
     private static float[] Tone(int length, int rate, double amplitude = 0.3) =>
         Enumerable.Range(0, length).Select(i => (float)(amplitude * Math.Sin(2 * Math.PI * 220 * i / rate))).ToArray();
@@ -61,7 +30,7 @@ public class RestoreCommandTests(RestorationModelFixture models) : IClassFixture
         string folder = NewFolder(), input = Path.Combine(folder, "in.wav"), output = Path.Combine(folder, "out.wav");
         float[] mono = Tone(44_100 * 2, 44_100);
         AudioFile.Write(input, mono.SelectMany(v => new[] { v, v }).ToArray(), new AudioFormat(44_100, 2));
-        var (code, stdout, error) = Run("restore", input, output, "--model", models.Denoiser);
+        var (code, stdout, error) = Run("restore", input, output, "--model", TestModels.Denoiser);
         Assert.True(code == 0, error);
         Assert.Contains("denoised", stdout);
         AudioClip result = AudioFile.Read(output);
@@ -78,7 +47,7 @@ public class RestoreCommandTests(RestorationModelFixture models) : IClassFixture
         var random = new Random(4);
         float[] x = Enumerable.Range(0, 16_000 * 2 + 33).Select(_ => (float)(0.3 * (random.NextDouble() - 0.5))).ToArray();
         AudioFile.WriteMono(input, x, 16_000, new WavWriterOptions { Encoding = WavSampleEncoding.Float32 });
-        var (code, _, error) = Run("restore", input, output, "--model", models.LookAheadDenoiser, "--strength", "0");
+        var (code, _, error) = Run("restore", input, output, "--model", TestModels.LookAheadDenoiser, "--strength", "0");
         Assert.True(code == 0, error);
         float[] actual = AudioFile.ReadMono(output, 16_000);
         Assert.Equal(x.Length, actual.Length);
@@ -91,8 +60,8 @@ public class RestoreCommandTests(RestorationModelFixture models) : IClassFixture
         string folder = NewFolder(), input = Path.Combine(folder, "in.wav"), output = Path.Combine(folder, "out.wav");
         float[] x = Tone(16_000 * 3 + 77, 16_000);
         AudioFile.WriteMono(input, x, 16_000, new WavWriterOptions { Encoding = WavSampleEncoding.Float32 });
-        Assert.Equal(0, Run("restore", input, output, "--model", models.Denoiser, "--strength", "0.7").Code);
-        using var restorer = OnnxAudio.Restoration.Restorer.Load(models.Denoiser);
+        Assert.Equal(0, Run("restore", input, output, "--model", TestModels.Denoiser, "--strength", "0.7").Code);
+        using var restorer = Restoration.Restorer.Load(TestModels.Denoiser);
         float[] expected = restorer.Process(AudioFile.ReadMono(input, 16_000), 0.7f);
         float[] actual = AudioFile.ReadMono(output, 16_000);
         Assert.Equal(expected.Length, actual.Length);
@@ -108,7 +77,7 @@ public class RestoreCommandTests(RestorationModelFixture models) : IClassFixture
         AudioFile.WriteMono(Path.Combine(inputs, "one.wav"), Tone(8000, 16_000), 16_000);
         AudioFile.WriteMono(Path.Combine(inputs, "a", "two.wav"), Tone(9000, 16_000), 16_000);
         AudioFile.WriteMono(Path.Combine(inputs, "a", "b", "three.wav"), Tone(24_000, 48_000), 48_000);
-        var (code, stdout, error) = Run("restore", inputs, outputs, "--model", models.Denoiser, "--jobs", "3");
+        var (code, stdout, error) = Run("restore", inputs, outputs, "--model", TestModels.Denoiser, "--jobs", "3");
         Assert.True(code == 0, error);
         Assert.Equal(3, stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         Assert.Equal(8000, AudioFile.ReadMono(Path.Combine(outputs, "one.wav"), 16_000).Length);
@@ -122,18 +91,18 @@ public class RestoreCommandTests(RestorationModelFixture models) : IClassFixture
         string folder = NewFolder(), input = Path.Combine(folder, "in.wav"), other = Path.Combine(folder, "other.wav");
         AudioFile.WriteMono(input, Tone(4000, 16_000), 16_000);
         byte[] before = File.ReadAllBytes(input);
-        var (code, _, error) = Run("restore", input, input, "--model", models.Denoiser);
+        var (code, _, error) = Run("restore", input, input, "--model", TestModels.Denoiser);
         Assert.Equal(1, code);
         Assert.Contains("overwrite the input", error);
         Assert.Equal(before, File.ReadAllBytes(input));
 
         // An existing output counts as done (outputs appear only when complete): skipped, untouched, said so.
         File.WriteAllBytes(other, [1, 2, 3]);
-        (code, _, error) = Run("restore", input, other, "--model", models.Denoiser);
+        (code, _, error) = Run("restore", input, other, "--model", TestModels.Denoiser);
         Assert.Equal(0, code);
         Assert.Contains("exists already; skipped", error);
         Assert.Equal([1, 2, 3], File.ReadAllBytes(other));
-        Assert.Equal(0, Run("restore", input, other, "--model", models.Denoiser, "--overwrite").Code);
+        Assert.Equal(0, Run("restore", input, other, "--model", TestModels.Denoiser, "--overwrite").Code);
         Assert.Equal(4000, AudioFile.ReadMono(other, 16_000).Length);
         Assert.Empty(Directory.GetFiles(folder, "*.tmp"));
     }
@@ -143,17 +112,17 @@ public class RestoreCommandTests(RestorationModelFixture models) : IClassFixture
     {
         string folder = NewFolder(), input = Path.Combine(folder, "in.wav");
         AudioFile.WriteMono(input, Tone(4000, 16_000), 16_000);
-        var (code, _, error) = Run("restore", input, Path.Combine(folder, "o.wav"), "--model", models.Denoiser, "--strength", "1.5");
+        var (code, _, error) = Run("restore", input, Path.Combine(folder, "o.wav"), "--model", TestModels.Denoiser, "--strength", "1.5");
         Assert.Equal(1, code);
         Assert.Contains("--strength", error);
-        (code, _, error) = Run("restore", input, Path.Combine(folder, "o.wav"), "--model", models.Declipper, "--task", "denoise");
+        (code, _, error) = Run("restore", input, Path.Combine(folder, "o.wav"), "--model", TestModels.Declipper, "--task", "denoise");
         Assert.Equal(1, code);
         Assert.Contains("does declip, not denoise", error);
-        (code, _, error) = Run("restore", Path.Combine(folder, "missing.wav"), Path.Combine(folder, "o.wav"), "--model", models.Denoiser);
+        (code, _, error) = Run("restore", Path.Combine(folder, "missing.wav"), Path.Combine(folder, "o.wav"), "--model", TestModels.Denoiser);
         Assert.Equal(1, code);
         Assert.Contains("missing.wav", error);
         File.WriteAllText(Path.Combine(folder, "broken.wav"), "RIFF but not really");
-        (code, _, error) = Run("restore", Path.Combine(folder, "broken.wav"), Path.Combine(folder, "o2.wav"), "--model", models.Denoiser);
+        (code, _, error) = Run("restore", Path.Combine(folder, "broken.wav"), Path.Combine(folder, "o2.wav"), "--model", TestModels.Denoiser);
         Assert.Equal(1, code);
         Assert.Contains("broken.wav", error);
         Assert.False(File.Exists(Path.Combine(folder, "o2.wav")));
@@ -165,7 +134,7 @@ public class RestoreCommandTests(RestorationModelFixture models) : IClassFixture
         string folder = NewFolder(), input = Path.Combine(folder, "clipped.wav"), output = Path.Combine(folder, "out.wav");
         float[] clipped = Tone(16_000, 16_000, amplitude: 2.0).Select(v => Math.Clamp(v, -1f, 1f)).ToArray();
         AudioFile.WriteMono(input, clipped, 16_000);
-        var (code, stdout, error) = Run("restore", input, output, "--task", "declip", "--model", models.Declipper);
+        var (code, stdout, error) = Run("restore", input, output, "--task", "declip", "--model", TestModels.Declipper);
         Assert.True(code == 0, error);
         Assert.Contains("clipped at", stdout);
         float[] restored = AudioFile.ReadMono(output, 16_000);

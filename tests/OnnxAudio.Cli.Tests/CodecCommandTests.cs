@@ -1,31 +1,32 @@
 using FsCheck;
 using FsCheck.Fluent;
 using OnnxAudio.Audio;
-using OnnxAudio.Cli;
 using OnnxAudio.Compression;
-using OnnxAudio.Training.Tests.Compression;
 
-namespace OnnxAudio.Training.Tests.Cli;
+namespace OnnxAudio.Cli.Tests;
 
-/// <summary>'onnxaudio compress/decompress' with a small codec exported here, and the bitstream reader under damage.</summary>
-[Trait("Category", "Slow")]
-public class CodecCommandTests(SmallCodecFixture codec) : IClassFixture<SmallCodecFixture>
+/// <summary>'onnxaudio compress/decompress' with the committed small codec, and the bitstream reader under damage.</summary>
+public sealed class CodecCommandTests : IDisposable
 {
-    private static (int Code, string Out, string Error) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        return (CliApp.Run(args, stdout, stderr), stdout.ToString(), stderr.ToString());
-    }
+    private readonly TempFolder _temp = new();
+    private readonly SpeechCodec _codec = SpeechCodec.Load(TestModels.Codec);
+
+    private static (int Code, string Out, string Error) Run(params string[] args) => CliRunner.Run(args);
 
     private string NewFolder()
     {
-        string folder = Path.Combine(codec.Folder, Guid.NewGuid().ToString("N"));
+        string folder = Path.Combine(_temp.Path, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         return folder;
     }
 
-    private string Model => codec.Stem;
+    private static string Model => TestModels.Codec;
+
+    public void Dispose()
+    {
+        _codec.Dispose();
+        _temp.Dispose();
+    }
 
     [Fact]
     public void Round_trip_keeps_length_and_reports_a_bitrate_within_5_percent()
@@ -107,13 +108,13 @@ public class CodecCommandTests(SmallCodecFixture codec) : IClassFixture<SmallCod
         // The same file claiming another model id (with its CRC made consistent again).
         byte[] bytes = File.ReadAllBytes(oac);
         bytes[4] ^= 0xFF;
-        Assert.Throws<ModelMismatchException>(() => codec.Codec.Decompress(bytes, "other.oac"));
+        Assert.Throws<ModelMismatchException>(() => _codec.Decompress(bytes, "other.oac"));
     }
 
     [Fact]
     public void Any_damaged_stream_decodes_or_fails_with_a_typed_error()
     {
-        byte[] valid = codec.Codec.Compress(Signals.Speechlike(16_000 * 11, 5), 3, entropyCoding: true);
+        byte[] valid = _codec.Compress(Signals.Speechlike(16_000 * 11, 5), 3, entropyCoding: true);
         Prop.ForAll(
             Gen.Choose(0, valid.Length - 1).ArrayOf().Zip(Gen.Choose(0, 255).ArrayOf()).ToArbitrary(),
             Gen.Choose(0, valid.Length + 8).ToArbitrary(),
@@ -125,7 +126,7 @@ public class CodecCommandTests(SmallCodecFixture codec) : IClassFixture<SmallCod
                 bytes = cut <= bytes.Length ? bytes[..cut] : [.. bytes, .. new byte[cut - bytes.Length]];
                 try
                 {
-                    float[] decoded = codec.Codec.Decompress(bytes, "fuzz.oac");
+                    float[] decoded = _codec.Decompress(bytes, "fuzz.oac");
                     Assert.True(decoded.Length <= 16_000 * 11 * 4);
                 }
                 catch (OnnxAudioException)
