@@ -1,7 +1,6 @@
 using OnnxAudio.Compression;
 using OnnxAudio.Dsp;
 using OnnxAudio.Graphs;
-using OnnxAudio.Training.Export;
 using OnnxAudio.Training.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -101,15 +100,7 @@ public sealed class MagnitudeCodecFamily : ICodecModel
         return Model.Quantizer.Quantize(Model.Encode(spectrum.narrow(1, 0, frames)), Model.Config.Codebooks, update: false).Codes;
     }
 
-    public (OnnxGraph Encoder, OnnxGraph Decoder) ExportGraphs()
-    {
-        Model.eval();
-        var encoder = new OnnxGraph("codec_encoder");
-        Model.ExportEncoder(new OnnxExporter(encoder));
-        var decoder = new OnnxGraph("codec_decoder");
-        Model.ExportDecoder(new OnnxExporter(decoder));
-        return (encoder, decoder);
-    }
+    public (OnnxGraph Encoder, OnnxGraph Decoder) ExportGraphs() => SpectralCodecFamily.Graphs(Model);
 
     public void Dispose()
     {

@@ -63,13 +63,28 @@ public sealed class SpectralCodecFamily : ICodecModel
         return Model.Quantizer.Quantize(Model.Encode(spectrum.narrow(1, 0, frames)), Model.Config.Codebooks, update: false).Codes;
     }
 
-    public (OnnxGraph Encoder, OnnxGraph Decoder) ExportGraphs()
+    public (OnnxGraph Encoder, OnnxGraph Decoder) ExportGraphs() => Graphs(Model);
+
+    /// <summary>
+    /// The two graphs of a <see cref="SpectralCodec"/> with the inputs and outputs the runtime's spectrum and magnitude
+    /// signal paths use: spectrum [batch, frames, bins, 2] → codes; codes → spectrum, or → magnitude [batch, frames, bins].
+    /// </summary>
+    internal static (OnnxGraph Encoder, OnnxGraph Decoder) Graphs(SpectralCodec model)
     {
-        Model.eval();
+        model.eval();
+        int bins = model.Config.Bins, codebooks = model.Quantizer.Count;
         var encoder = new OnnxGraph("codec_encoder");
-        Model.ExportEncoder(new OnnxExporter(encoder));
+        OnnxValue spectrum = encoder.AddInput(CodecSpec.SpectrumName, "batch", "frames", bins, 2);
+        OnnxValue codes = new OnnxExporter(encoder).Apply(model.EncoderHalf, [spectrum], "")[0];
+        encoder.AddOutput(codes, CodecSpec.CodesName, OnnxElementType.Int64, "batch", codebooks, "latent_frames");
+
         var decoder = new OnnxGraph("codec_decoder");
-        Model.ExportDecoder(new OnnxExporter(decoder));
+        OnnxValue input = decoder.AddInput(CodecSpec.CodesName, OnnxElementType.Int64, "batch", "codebooks", "latent_frames");
+        OnnxValue decoded = new OnnxExporter(decoder).Apply(model.DecoderHalf, [input], "")[0];
+        if (model.Config.Output == SpectralCodecOutput.Magnitude)
+            decoder.AddOutput(decoded, CodecSpec.MagnitudeName, "batch", "frames", bins);
+        else
+            decoder.AddOutput(decoded, CodecSpec.SpectrumName, "batch", "frames", bins, 2);
         return (encoder, decoder);
     }
 

@@ -64,6 +64,13 @@ public sealed class OnnxExporter
     public static bool Supports(Type moduleType) =>
         Converters.ContainsKey(moduleType) || typeof(IOnnxExportable).IsAssignableFrom(moduleType);
 
+    /// <summary>
+    /// Exports a module of this project with several inputs or outputs (<see cref="IOnnxExportable"/>'s list form), or a
+    /// part that is not a torch module (a codec's encoder or decoder half); <paramref name="scope"/> names its weights.
+    /// </summary>
+    public IReadOnlyList<OnnxValue> Apply(IOnnxExportable exportable, IReadOnlyList<OnnxValue> inputs, string scope) =>
+        exportable.ExportOnnx(this, inputs, scope);
+
     /// <summary>Exports <paramref name="module"/> applied to <paramref name="input"/>; <paramref name="scope"/> names its weights.</summary>
     public OnnxValue Apply(nn.Module module, OnnxValue input, string scope)
     {

@@ -276,13 +276,26 @@ public sealed class SpectralCodec : nn.Module
     public long ParameterCount => parameters().Sum(p => p.numel());
 
     /// <summary>
-    /// Encoder graph: <c>spectrum</c> [batch, frames, bins, 2] (frames even) → <c>codes</c> int64 [batch, codebooks,
-    /// frames/2], every codebook's code; a bitstream at a lower rate keeps the first n.
+    /// The encoder half for export: spectrum [batch, frames, bins, 2] (frames even) → codes int64 [batch, codebooks,
+    /// frames/2], every codebook's code (a bitstream at a lower rate keeps the first n).
     /// </summary>
-    public void ExportEncoder(OnnxExporter e)
+    public IOnnxExportable EncoderHalf => new Half(this, encoder: true);
+
+    /// <summary>
+    /// The decoder half for export: codes int64 [batch, n, latent_frames] (any n ≤ codebooks: the first n) → spectrum
+    /// [batch, 2·latent_frames, bins, 2], or magnitudes [batch, 2·latent_frames, bins] for a magnitude codec.
+    /// </summary>
+    public IOnnxExportable DecoderHalf => new Half(this, encoder: false);
+
+    private sealed class Half(SpectralCodec codec, bool encoder) : IOnnxExportable
+    {
+        public OnnxValue ExportOnnx(OnnxExporter e, OnnxValue input, string scope) =>
+            encoder ? codec.ExportEncoder(e, input) : codec.ExportDecoder(e, input);
+    }
+
+    private OnnxValue ExportEncoder(OnnxExporter e, OnnxValue spectrum)
     {
         OnnxGraph g = e.Graph;
-        OnnxValue spectrum = g.AddInput("spectrum", "batch", "frames", Config.Bins, 2);
         OnnxValue features = g.Transpose(LogPowerSpectrum.Export(g, spectrum), 0, 2, 1);
         OnnxValue h = e.Apply(encoder_blocks1, e.Apply(encoder_in, features, "encoder_in"), "encoder_blocks1");
         h = e.Apply(encoder_blocks2, e.Apply(downsample, Elu(g, h), "downsample"), "encoder_blocks2");
@@ -301,18 +314,13 @@ public sealed class SpectralCodec : nn.Module
                 residual = g.Sub(residual, g.Op("Gather", [e.Weight(book, $"codebook{i}"), index], ("axis", 0L)));
         }
 
-        g.AddOutput(g.Concat(1, codes.ToArray()), "codes", OnnxElementType.Int64, "batch", quantizer.Count, "latent_frames");
+        return g.Concat(1, codes.ToArray());
     }
 
-    /// <summary>
-    /// Decoder graph: <c>codes</c> int64 [batch, n, latent_frames] (any n ≤ codebooks: the first n) → <c>spectrum</c>
-    /// [batch, 2·latent_frames, bins, 2], or <c>magnitude</c> [batch, 2·latent_frames, bins] for a magnitude codec.
-    /// </summary>
-    public void ExportDecoder(OnnxExporter e)
+    private OnnxValue ExportDecoder(OnnxExporter e, OnnxValue codes)
     {
         OnnxGraph g = e.Graph;
         int k = quantizer.Size, nq = quantizer.Count;
-        OnnxValue codes = g.AddInput("codes", OnnxElementType.Int64, "batch", "codebooks", "latent_frames");
         // Codebook i's entries sit at rows i·K … i·K + K − 1 of one table; offset each level's codes, gather, sum.
         OnnxValue table = e.Weight(quantizer.Codebooks.reshape(nq * k, quantizer.Dim), "codebooks");
         OnnxValue offsets = g.Int64Tensor("offsets", Enumerable.Range(0, nq).Select(i => (long)i * k).ToArray(), nq, 1);
@@ -325,16 +333,12 @@ public sealed class SpectralCodec : nn.Module
         int f = Config.Bins;
         OnnxValue logMagnitude = g.Op("Min", [g.Slice(h, [0], [f], [1]), g.Scalar("max_log_magnitude", MaxLogMagnitude)]);
         if (Config.Output == SpectralCodecOutput.Magnitude)
-        {
-            g.AddOutput(g.Transpose(g.Op("Exp", [logMagnitude]), 0, 2, 1), "magnitude", "batch", "frames", f);
-            return;
-        }
-
+            return g.Transpose(g.Op("Exp", [logMagnitude]), 0, 2, 1);
         OnnxValue phase = g.Slice(h, [f], [2 * f], [1]);
         OnnxValue magnitude = g.Op("Exp", [logMagnitude]);
         OnnxValue real = g.Mul(magnitude, g.Op("Cos", [phase])), imag = g.Mul(magnitude, g.Op("Sin", [phase]));
         OnnxValue spectrum = g.Concat(3, g.Unsqueeze(real, 3), g.Unsqueeze(imag, 3)); // [B, F, T, 2]
-        g.AddOutput(g.Transpose(spectrum, 0, 2, 1, 3), "spectrum", "batch", "frames", f, 2);
+        return g.Transpose(spectrum, 0, 2, 1, 3);
     }
 
     private static OnnxValue Elu(OnnxGraph g, OnnxValue x) => g.Op("Elu", [x], ("alpha", 1.0f));

@@ -29,7 +29,7 @@ public sealed record SpectralMaskConfig(int NFft = 320, int HopLength = 160, int
 /// model masks the frame L hops back, which it keeps in a cache of the last L input frames (all zero at the start of a
 /// stream, like the silence the stream is primed with).
 /// </summary>
-public sealed class SpectralMaskDenoiser : nn.Module<Tensor, Tensor>
+public sealed class SpectralMaskDenoiser : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     private readonly Linear encoder;
     private readonly Linear? lookahead;
@@ -109,34 +109,39 @@ public sealed class SpectralMaskDenoiser : nn.Module<Tensor, Tensor>
     public long ParameterCount => parameters().Sum(p => p.numel());
 
     /// <summary>
-    /// The ONNX graph of one call: inputs <c>spectrum</c> [batch, frames, bins, 2] and <c>state</c> [layers, batch, hidden],
-    /// outputs <c>mask</c> (same shape as the spectrum) and <c>next_state</c>. With look-ahead L, a third input
-    /// <c>spectrum_cache</c> [batch, L, bins, 2] (the previous call's last L frames) and the mask is that of the frames
-    /// L hops back: cache + spectrum without its last L frames.
+    /// One call of <see cref="Mask"/> as ONNX nodes: inputs spectrum [batch, frames, bins, 2], state [layers, batch,
+    /// hidden] and, with look-ahead L, the previous call's last L frames [batch, L, bins, 2]; outputs the mask (the
+    /// spectrum's shape; with look-ahead, that of the frames L hops back: cache + spectrum without its last L frames)
+    /// and the next state.
     /// </summary>
-    public void Export(OnnxExporter e)
+    public IReadOnlyList<OnnxValue> ExportOnnx(OnnxExporter e, IReadOnlyList<OnnxValue> inputs, string scope)
     {
         OnnxGraph g = e.Graph;
         int l = _config.LookAhead;
-        OnnxValue spectrum = g.AddInput("spectrum", "batch", "frames", _config.Bins, 2);
-        OnnxValue state = g.AddInput("state", _config.Layers, "batch", _config.Hidden);
+        if (inputs.Count != (l == 0 ? 2 : 3))
+            throw new ArgumentException($"{scope}: the denoiser takes spectrum and state{(l == 0 ? "" : " and the look-ahead cache")}.");
+        OnnxValue spectrum = inputs[0], state = inputs[1];
         OnnxValue h;
         if (l == 0)
         {
-            h = g.Relu(e.Apply(encoder, LogPowerSpectrum.Export(g, spectrum), "encoder"));
+            h = g.Relu(e.Apply(encoder, LogPowerSpectrum.Export(g, spectrum), Scoped(scope, "encoder")));
         }
         else
         {
-            OnnxValue cache = g.AddInput("spectrum_cache", "batch", l, _config.Bins, 2);
-            OnnxValue features = LogPowerSpectrum.Export(g, g.Concat(1, cache, spectrum));
+            OnnxValue features = LogPowerSpectrum.Export(g, g.Concat(1, inputs[2], spectrum));
             OnnxValue current = g.Slice(features, [0], [-l], [1]), ahead = g.Slice(features, [l], [long.MaxValue], [1]);
-            h = g.Relu(g.Add(e.Apply(encoder, current, "encoder"), e.Apply(lookahead!, ahead, "lookahead")));
+            h = g.Relu(g.Add(e.Apply(encoder, current, Scoped(scope, "encoder")), e.Apply(lookahead!, ahead, Scoped(scope, "lookahead"))));
         }
 
-        var (y, next) = e.Gru(gru, h, state, batchFirst: true, "gru");
-        OnnxValue raw = e.Apply(decoder2, g.Relu(e.Apply(decoder1, y, "decoder1")), "decoder2");
+        var (y, next) = e.Gru(gru, h, state, batchFirst: true, Scoped(scope, "gru"));
+        OnnxValue raw = e.Apply(decoder2, g.Relu(e.Apply(decoder1, y, Scoped(scope, "decoder1"))), Scoped(scope, "decoder2"));
         OnnxValue mask = g.Mul(g.Tanh(raw), g.Scalar("mask_bound", (float)_config.MaskBound));
-        g.AddOutput(g.Reshape(mask, 0, 0, _config.Bins, 2), "mask", "batch", "frames", _config.Bins, 2);
-        g.AddOutput(next, "next_state", _config.Layers, "batch", _config.Hidden);
+        return [g.Reshape(mask, 0, 0, _config.Bins, 2), next];
     }
+
+    /// <summary>The single-input form: not this model's (it carries state).</summary>
+    public OnnxValue ExportOnnx(OnnxExporter e, OnnxValue input, string scope) =>
+        throw new NotSupportedException($"{scope}: the denoiser takes spectrum and state; export it with the list form.");
+
+    private static string Scoped(string scope, string name) => scope.Length == 0 ? name : $"{scope}.{name}";
 }

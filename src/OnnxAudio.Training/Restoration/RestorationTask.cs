@@ -191,7 +191,17 @@ public sealed class RestorationTask : ITrainingTask<RestorationBatch>, IRegister
         model.eval();
         SpectralMaskConfig config = model.Config;
         var graph = new OnnxGraph(kind == RestorationKind.Denoise ? "denoiser" : "declipper");
-        model.Export(new OnnxExporter(graph));
+        // Inputs and outputs as the runtime's Restorer feeds and reads them (RestorationSpec).
+        var inputs = new List<OnnxValue>
+        {
+            graph.AddInput("spectrum", "batch", "frames", config.Bins, 2),
+            graph.AddInput("state", config.Layers, "batch", config.Hidden),
+        };
+        if (config.LookAhead > 0)
+            inputs.Add(graph.AddInput("spectrum_cache", "batch", config.LookAhead, config.Bins, 2));
+        IReadOnlyList<OnnxValue> outputs = new OnnxExporter(graph).Apply(model, inputs, "");
+        graph.AddOutput(outputs[0], "mask", "batch", "frames", config.Bins, 2);
+        graph.AddOutput(outputs[1], "next_state", config.Layers, "batch", config.Hidden);
         new RestorationSpec
         {
             SampleRate = SampleRate, Kind = kind, NFft = config.NFft, HopLength = config.HopLength,
