@@ -10,7 +10,9 @@ using OnnxAudio.Peers;
 // system with the same metrics (OnnxAudio.Evaluation), printing one table. Peers that are not installed are reported
 // as absent, never faked.
 //
-//   dotnet run -c Release --project tools/OnnxAudio.Peers -- denoise --corpus data/denoise [--split test] [--limit 40] [--model models/denoise.onnx] [--ours DIR] [--out results/peers]
+//   dotnet run -c Release --project tools/OnnxAudio.Peers -- denoise --corpus data/denoise [--split test] [--limit 40] [--model models/denoise.onnx] [--ours DIR] [--out results/peers] [--clean-input]
+// --clean-input feeds every system the clean references (each once): a denoiser should pass clean speech through, so
+// the table adds the long-term spectrum's change per octave band (output − input, dB).
 //   dotnet run -c Release --project tools/OnnxAudio.Peers -- codec --corpus data/codec [--split test] [--limit 40] [--model models/codec] [--out results/peers]
 // Every output is also scored with DNSMOS P.835 (models/dnsmos.onnx, or --dnsmos MODEL), which needs no reference.
 var inv = CultureInfo.InvariantCulture;
@@ -34,6 +36,7 @@ string outDir = Path.GetFullPath(Option("--out", Path.Combine("results", "peers"
 string? ours = Array.IndexOf(args, "--ours") >= 0 ? Option("--ours") : null;
 string? model = Array.IndexOf(args, "--model") >= 0 ? Option("--model") : null;
 string? rnnoise = Array.IndexOf(args, "--rnnoise") >= 0 ? Option("--rnnoise") : FindRnnoiseModel();
+bool cleanInput = Array.IndexOf(args, "--clean-input") >= 0;
 string dnsmosModel = Array.IndexOf(args, "--dnsmos") >= 0 ? Option("--dnsmos") : FindUp(Path.Combine("models", "dnsmos.onnx"))
     ?? throw new FileNotFoundException("models/dnsmos.onnx not found; pass --dnsmos MODEL");
 using var dnsmos = Dnsmos.Load(dnsmosModel);
@@ -43,8 +46,10 @@ Directory.CreateDirectory(outDir);
 var items = new List<(string Name, string Reference, string Input, double? Snr, string? Noise)>();
 foreach (ManifestEntry e in Manifest.Read(corpus).Where(e => e.Split == split))
 {
-    if (mode == "denoise" && e.CleanPath is string clean)
-        items.Add((e.Path, Path.Combine(corpus, clean), Path.Combine(corpus, e.Path), e.SnrDb, e.NoiseType));
+    if (mode == "denoise" && e.CleanPath is string clean && cleanInput)
+        items.Add((clean, Path.Combine(corpus, clean), Path.Combine(corpus, clean), null, "clean"));
+    else if (mode == "denoise" && e.CleanPath is string cleanReference)
+        items.Add((e.Path, Path.Combine(corpus, cleanReference), Path.Combine(corpus, e.Path), e.SnrDb, e.NoiseType));
     else if (mode == "codec")
     {
         // A codec corpus lists clean files; a denoising corpus's clean references serve as well.
@@ -53,7 +58,7 @@ foreach (ManifestEntry e in Manifest.Read(corpus).Where(e => e.Split == split))
     }
 }
 
-items = items.OrderBy(i => i.Name, StringComparer.Ordinal).Take(limit).ToList();
+items = items.DistinctBy(i => i.Name).OrderBy(i => i.Name, StringComparer.Ordinal).Take(limit).ToList();
 if (items.Count == 0)
 {
     Console.Error.WriteLine($"{corpus}: no {mode} items in split '{split}'");
@@ -62,7 +67,7 @@ if (items.Count == 0)
 
 var systems = new List<Peer>();
 if (mode == "denoise")
-    systems.Add(new Peer("noisy input (unprocessed)", [], (input, output, _) => { File.Copy(input, output, overwrite: true); return 0; }));
+    systems.Add(new Peer(cleanInput ? "clean input (unprocessed)" : "noisy input (unprocessed)", [], (input, output, _) => { File.Copy(input, output, overwrite: true); return 0; }));
 systems.AddRange(mode == "denoise" ? PeerCatalog.Denoisers(rnnoise) : PeerCatalog.Codecs());
 using var restorer = mode == "denoise" && model is not null ? OnnxAudio.Restoration.Restorer.Load(model) : null;
 using var codec = mode == "codec" && model is not null ? OnnxAudio.Compression.SpeechCodec.Load(model) : null;
@@ -111,7 +116,8 @@ foreach (Peer system in systems)
             float[] reference = AudioFile.ReadMono(item.Reference, 16000), processed = AudioFile.ReadMono(output, 16000);
             int delay = system.KnownDelay ?? DelayEstimator.Estimate(reference, processed, 1600);
             var (r, p) = DelayEstimator.Align(reference, processed, delay);
-            results.Add(new Result(item.Name, item.Snr, item.Noise, PairMetrics.Compute(r, p, 16000), dnsmos.Score(processed), delay, bytes, reference.Length / 16000.0));
+            results.Add(new Result(item.Name, item.Snr, item.Noise, PairMetrics.Compute(r, p, 16000), dnsmos.Score(processed), delay, bytes, reference.Length / 16000.0,
+                SignalMetrics.OctaveBandPowers(r, 16000), SignalMetrics.OctaveBandPowers(p, 16000)));
         }
         catch (Exception e) when (e is InvalidOperationException or OnnxAudioException or ArgumentException or IOException)
         {
@@ -150,7 +156,16 @@ foreach (Row row in rows)
         $"{row.Results.Average(r => r.Quality.Ovrl),6:0.00} {row.Results.Average(r => r.Delay),6:0}"));
 }
 
-if (mode == "denoise")
+if (cleanInput)
+{
+    // Long-term spectrum of the output against its (clean) input, per octave band, over all files: 0 dB is transparent.
+    Console.WriteLine();
+    Console.WriteLine($"{"system (output − input, dB)",-38} " + string.Join(" ", SignalMetrics.OctaveBandCentres.Select(c => $"{(c >= 1000 ? $"{c / 1000:0}k" : $"{c:0}"),7}")));
+    foreach (Row row in rows.Where(r => r.Results.Count > 0))
+        Console.WriteLine($"{row.System,-38} " + string.Join(" ", SignalMetrics.OctaveBandCentres.Select((_, b) =>
+            string.Create(inv, $"{10 * Math.Log10(row.Results.Sum(r => r.OutputBands[b]) / row.Results.Sum(r => r.InputBands[b])),7:0.00}"))));
+}
+else if (mode == "denoise")
 {
     // The restoration bars are stated per input SNR: SI-SDR and STOI of every system at each level.
     double[] levels = rows.SelectMany(r => r.Results).Select(r => Math.Round(r.Snr!.Value, 1)).Distinct().Order().ToArray();
@@ -205,7 +220,7 @@ static string Plot(string mode, List<Row> rows, string outDir)
 {
     var plot = new ScottPlot.Plot();
     var present = rows.Where(r => r.Results.Count > 0).ToList();
-    if (mode == "denoise")
+    if (mode == "denoise" && present.SelectMany(r => r.Results).All(r => r.Snr is not null))
     {
         // STOI against input SNR, in 5 dB buckets.
         foreach (Row row in present)
@@ -257,6 +272,7 @@ static string? FindRnnoiseModel()
     return null;
 }
 
-internal sealed record Result(string Name, double? Snr, string? Noise, PairMetrics Metrics, DnsmosScore Quality, int Delay, long Bytes, double Seconds);
+internal sealed record Result(string Name, double? Snr, string? Noise, PairMetrics Metrics, DnsmosScore Quality, int Delay, long Bytes, double Seconds,
+    double[] InputBands, double[] OutputBands);
 
 internal sealed record Row(string System, string Status, List<Result> Results);

@@ -64,6 +64,36 @@ public static class SignalMetrics
         return sum / count;
     }
 
+    /// <summary>Centre frequencies of the octave bands <see cref="OctaveBandPowers"/> reports (Hz).</summary>
+    public static readonly double[] OctaveBandCentres = [125, 250, 500, 1000, 2000, 4000, 8000];
+
+    /// <summary>
+    /// The long-term spectrum in octave bands: the mean power per STFT frame (n_fft 512, hop 128, Hann) summed over the
+    /// bins between c/√2 and c·√2 of each centre in <see cref="OctaveBandCentres"/> (the top band ends at Nyquist). Sum
+    /// these over files and compare in dB to judge a system's long-term colouring.
+    /// </summary>
+    public static double[] OctaveBandPowers(ReadOnlySpan<float> x, int sampleRate)
+    {
+        var stft = new Stft(new StftOptions { NFft = 512, HopLength = 128 });
+        int frames = stft.FrameCount(x.Length), bins = stft.Bins;
+        float[] power = new float[frames * bins];
+        stft.Power(x, power);
+        var bands = new double[OctaveBandCentres.Length];
+        for (int k = 0; k < bins; k++)
+        {
+            double frequency = k * (double)sampleRate / 512;
+            int band = Array.FindIndex(OctaveBandCentres, c => frequency >= c / Math.Sqrt(2) && frequency < c * Math.Sqrt(2));
+            if (band < 0)
+                continue;
+            double sum = 0;
+            for (int t = 0; t < frames; t++)
+                sum += power[t * bins + k];
+            bands[band] += sum / Math.Max(1, frames);
+        }
+
+        return bands;
+    }
+
     /// <summary>
     /// Log-spectral distance: per frame the RMS over bins of the difference of power spectra in dB, averaged over
     /// frames (n_fft 512, hop 128, Hann; powers floored at 1e-10).

@@ -73,4 +73,20 @@ public class SignalMetricsTests
     {
         Assert.Throws<ArgumentException>(() => SignalMetrics.Snr(new float[10], new float[11]));
     }
+
+    [Fact]
+    public void Octave_band_powers_put_a_tone_in_its_band_and_see_a_gain()
+    {
+        float[] tone = Signals.Sine(1000, 16_000, 16_000, amplitude: 0.5);
+        double[] bands = SignalMetrics.OctaveBandPowers(tone, 16_000);
+        int band = Array.IndexOf(SignalMetrics.OctaveBandCentres, 1000.0);
+        // (The reflect-padded first and last frames leak a little: the band holds more than 99.6 %.)
+        Assert.True(bands[band] > 300 * bands.Where((_, i) => i != band).Sum(), $"a 1 kHz tone lies in the 1 kHz band: {string.Join(", ", bands)}");
+        // Half the amplitude is 6.02 dB less power, in that band.
+        double[] quieter = SignalMetrics.OctaveBandPowers(tone.Select(v => v / 2).ToArray(), 16_000);
+        Assert.Equal(-6.02, 10 * Math.Log10(quieter[band] / bands[band]), 2);
+        // White noise: each octave holds about twice the power of the one below (twice the bins).
+        double[] white = SignalMetrics.OctaveBandPowers(Noise(16_000 * 4, 3, 0.1), 16_000);
+        Assert.InRange(10 * Math.Log10(white[4] / white[3]), 2.5, 3.5);
+    }
 }
