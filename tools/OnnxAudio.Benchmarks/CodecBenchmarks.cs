@@ -7,7 +7,8 @@ namespace OnnxAudio.Benchmarks;
 /// <summary>
 /// The shipped codec on one thread: encode + decode of 60 s (real-time factor = 60 s / time) at 6 and 1.5 kbit/s,
 /// against Opus (opusenc + opusdec, 6 kbit/s) and Codec2 (c2enc + c2dec, 3200 bit/s) on the same minute. The peers'
-/// times include process start-up and, for Codec2, sox's conversions.
+/// times include process start-up and, for Codec2, sox's conversions. <c>ONNXAUDIO_BENCH_CODEC=STEM</c> measures another
+/// codec (STEM.encoder.onnx + STEM.decoder.onnx, e.g. a candidate in training) in place of models/codec.
 /// </summary>
 [MemoryDiagnoser]
 public class CodecBenchmarks
@@ -19,7 +20,8 @@ public class CodecBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _codec = SpeechCodec.Load(RecognitionBenchmarks.FindModel("codec.encoder.onnx"), new InferenceOptions { IntraOpThreads = 1, InterOpThreads = 1 });
+        string model = Environment.GetEnvironmentVariable("ONNXAUDIO_BENCH_CODEC") is { Length: > 0 } candidate ? candidate : RecognitionBenchmarks.FindModel("codec.encoder.onnx");
+        _codec = SpeechCodec.Load(model, new InferenceOptions { IntraOpThreads = 1, InterOpThreads = 1 });
         _minute = BenchmarkAudio.Minute();
         _wav = BenchmarkAudio.WriteTemp(_minute, "minute.wav");
         _folder = Path.GetDirectoryName(_wav)!;
