@@ -12,7 +12,8 @@ using OnnxAudio.Peers;
 //
 //   dotnet run -c Release --project tools/OnnxAudio.Peers -- denoise --corpus data/denoise [--split test] [--limit 40] [--model models/denoise.onnx] [--ours DIR] [--out results/peers] [--clean-input]
 // --clean-input feeds every system the clean references (each once): a denoiser should pass clean speech through, so
-// the table adds the long-term spectrum's change per octave band (output − input, dB).
+// the table adds the long-term spectrum's change per octave band (output − input, dB). --strength S runs our denoiser
+// at that strength (default 1); --noise TYPE keeps only the files mixed with that noise type (e.g. babble).
 //   dotnet run -c Release --project tools/OnnxAudio.Peers -- codec --corpus data/codec [--split test] [--limit 40] [--model models/codec] [--out results/peers]
 // Every output is also scored with DNSMOS P.835 (models/dnsmos.onnx, or --dnsmos MODEL), which needs no reference.
 var inv = CultureInfo.InvariantCulture;
@@ -37,6 +38,8 @@ string? ours = Array.IndexOf(args, "--ours") >= 0 ? Option("--ours") : null;
 string? model = Array.IndexOf(args, "--model") >= 0 ? Option("--model") : null;
 string? rnnoise = Array.IndexOf(args, "--rnnoise") >= 0 ? Option("--rnnoise") : FindRnnoiseModel();
 bool cleanInput = Array.IndexOf(args, "--clean-input") >= 0;
+float strength = float.Parse(Option("--strength", "1"), inv);
+string? onlyNoise = Array.IndexOf(args, "--noise") >= 0 ? Option("--noise") : null;
 string dnsmosModel = Array.IndexOf(args, "--dnsmos") >= 0 ? Option("--dnsmos") : FindUp(Path.Combine("models", "dnsmos.onnx"))
     ?? throw new FileNotFoundException("models/dnsmos.onnx not found; pass --dnsmos MODEL");
 using var dnsmos = Dnsmos.Load(dnsmosModel);
@@ -58,7 +61,7 @@ foreach (ManifestEntry e in Manifest.Read(corpus).Where(e => e.Split == split))
     }
 }
 
-items = items.DistinctBy(i => i.Name).OrderBy(i => i.Name, StringComparer.Ordinal).Take(limit).ToList();
+items = items.Where(i => onlyNoise is null || i.Noise == onlyNoise).DistinctBy(i => i.Name).OrderBy(i => i.Name, StringComparer.Ordinal).Take(limit).ToList();
 if (items.Count == 0)
 {
     Console.Error.WriteLine($"{corpus}: no {mode} items in split '{split}'");
@@ -80,9 +83,9 @@ if (codec is not null)
             return file.Length;
         }, KnownDelay: 0));
 if (restorer is not null)
-    systems.Add(new Peer($"OnnxAudio {Path.GetFileName(model)}", [], (input, output, _) =>
+    systems.Add(new Peer(strength == 1 ? $"OnnxAudio {Path.GetFileName(model)}" : string.Create(inv, $"OnnxAudio {Path.GetFileName(model)} strength {strength}"), [], (input, output, _) =>
     {
-        AudioFile.WriteMono(output, restorer.Process(AudioFile.ReadMono(input, restorer.SampleRate)), restorer.SampleRate, new WavWriterOptions { Overwrite = true });
+        AudioFile.WriteMono(output, restorer.Process(AudioFile.ReadMono(input, restorer.SampleRate), strength), restorer.SampleRate, new WavWriterOptions { Overwrite = true });
         return 0;
     }, KnownDelay: 0));
 if (ours is not null)

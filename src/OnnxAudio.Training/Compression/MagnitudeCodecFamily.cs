@@ -40,12 +40,7 @@ public sealed class MagnitudeCodecFamily : ICodecModel
 
     public nn.Module Module => Model;
 
-    public CodecSpec Spec => new()
-    {
-        SampleRate = CodecTask.SampleRate, Role = CodecRole.Encoder, ModelId = "0000000000000000", Codebooks = Model.Config.Codebooks,
-        CodebookSize = Model.Config.CodebookSize, Signal = CodecSignal.Magnitude, NFft = Model.Config.NFft, HopLength = Model.Config.HopLength,
-        SamplesPerFrame = SpectralCodecConfig.Stride * Model.Config.HopLength, Family = "magnitude-rvq", Parameters = Model.ParameterCount,
-    };
+    public CodecSpec Spec => SpectralCodecFamily.SpecOf(Model, CodecSignal.Magnitude, "magnitude-rvq");
 
     public Tensor TrainingLoss(Tensor waveform, int levels, Func<Tensor, Tensor, Tensor> waveformLoss)
     {

@@ -29,11 +29,14 @@ public sealed class SpectralCodecFamily : ICodecModel
 
     public nn.Module Module => Model;
 
-    public CodecSpec Spec => new()
+    public CodecSpec Spec => SpecOf(Model, CodecSignal.Spectrum, "spectral-rvq");
+
+    /// <summary>The spec of a <see cref="SpectralCodec"/> whose graphs meet the signal as <paramref name="signal"/>.</summary>
+    internal static CodecSpec SpecOf(SpectralCodec model, CodecSignal signal, string family) => new()
     {
-        SampleRate = CodecTask.SampleRate, Role = CodecRole.Encoder, ModelId = "0000000000000000", Codebooks = Model.Config.Codebooks,
-        CodebookSize = Model.Config.CodebookSize, Signal = CodecSignal.Spectrum, NFft = Model.Config.NFft, HopLength = Model.Config.HopLength,
-        SamplesPerFrame = SpectralCodecConfig.Stride * Model.Config.HopLength, Family = "spectral-rvq", Parameters = Model.ParameterCount,
+        SampleRate = CodecTask.SampleRate, Role = CodecRole.Encoder, ModelId = "0000000000000000", Codebooks = model.Config.Codebooks,
+        CodebookSize = model.Config.CodebookSize, Signal = signal, NFft = model.Config.NFft, HopLength = model.Config.HopLength,
+        SamplesPerFrame = SpectralCodecConfig.Stride * model.Config.HopLength, Family = family, Parameters = model.ParameterCount,
     };
 
     public (Tensor Decoded, Tensor Commitment) Reconstruct(Tensor waveform, int levels, bool update)
