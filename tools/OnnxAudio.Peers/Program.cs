@@ -244,7 +244,7 @@ static string Plot(string mode, List<Row> rows, string outDir)
         plot.Add.Bars(stoi);
         plot.Axes.Bottom.SetTicks(Enumerable.Range(0, present.Count).Select(i => (double)i).ToArray(), present.Select(r => r.System).ToArray());
         plot.Axes.Left.Label.Text = "STOI";
-        plot.Title("Codecs: STOI of decoded speech");
+        plot.Title(mode == "codec" ? "Codecs: STOI of decoded speech" : "Denoisers on clean input: STOI of the output");
     }
 
     string path = Path.Combine(outDir, $"{mode}-peers.png");
