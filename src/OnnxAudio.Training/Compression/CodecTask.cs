@@ -181,6 +181,9 @@ public sealed class CodecTask : ITrainingTask<WaveformBatch>, IRegisteredTask
         var counts = new long[c.Codebooks * c.CodebookSize];
         foreach (float[] clip in clips)
         {
+            // Export runs hundreds of forward passes outside the trainer's steps: guard each like a step (TorchSharp's
+            // temporary-Scalar race ended an export once).
+            using var guard = NativeStepGuard.Enter();
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             Tensor codes = codec.Encode(tensor(clip).reshape(1, clip.Length)); // [1, Nq, T]
