@@ -90,39 +90,58 @@ internal abstract class CodecSignalPath(CodecSpec spec)
 
         public override Synthesis Start(long originalLength, Action<ReadOnlySpan<float>> write) => new Istft(this, originalLength, write);
 
-        private sealed class Istft(SpectrumPath path, long originalLength, Action<ReadOnlySpan<float>> write) : Synthesis
+        /// <summary>Decoded frames (interleaved complex bins) through the streaming inverse STFT.</summary>
+        protected class Istft(SpectrumPath path, long originalLength, Action<ReadOnlySpan<float>> write) : Synthesis
         {
             private readonly StreamingIstft _synthesis = new(path._stft);
             private readonly float[] _frame = new float[path._stft.HopLength];
             // Synthesis runs on the centred timeline: drop its n_fft/2 lead, keep exactly the original length.
             private readonly AlignedOutput _aligned = new(path._stft.NFft / 2, originalLength, write);
-            private readonly float[] _real = new float[path._stft.Bins], _imag = new float[path._stft.Bins];
+
+            protected float[] Real { get; } = new float[path._stft.Bins];
+
+            protected float[] Imag { get; } = new float[path._stft.Bins];
+
+            /// <summary>Values per decoded frame.</summary>
+            protected virtual int FrameWidth => 2 * Real.Length;
 
             public override void Accept(ReadOnlySpan<float> decoded, int offset, int count)
             {
-                int bins = _real.Length, perCode = path.FramesPerCode;
+                int width = FrameWidth, perCode = path.FramesPerCode;
                 for (int f = offset * perCode; f < (offset + count) * perCode; f++)
-                {
-                    ReadOnlySpan<float> interleaved = decoded.Slice(f * bins * 2, bins * 2);
-                    for (int k = 0; k < bins; k++)
-                    {
-                        _real[k] = interleaved[2 * k];
-                        _imag[k] = interleaved[2 * k + 1];
-                    }
-
-                    _synthesis.PushFrame(_real, _imag, _frame);
-                    _aligned.Accept(_frame);
-                }
+                    Push(decoded.Slice(f * width, width));
             }
 
             public override long Finish()
             {
                 // The frame after the last code frame is silent (the encoder's padding); it completes the final samples.
-                Array.Clear(_real);
-                Array.Clear(_imag);
-                _synthesis.PushFrame(_real, _imag, _frame);
-                _aligned.Accept(_frame);
+                Push(new float[FrameWidth]);
+                Drain();
                 return _aligned.Written;
+            }
+
+            /// <summary>Takes one decoded frame.</summary>
+            protected virtual void Push(ReadOnlySpan<float> interleaved)
+            {
+                for (int k = 0; k < Real.Length; k++)
+                {
+                    Real[k] = interleaved[2 * k];
+                    Imag[k] = interleaved[2 * k + 1];
+                }
+
+                Synthesise();
+            }
+
+            /// <summary>Emits what a subclass still holds at the end.</summary>
+            protected virtual void Drain()
+            {
+            }
+
+            /// <summary>Overlap-adds the frame in <see cref="Real"/> and <see cref="Imag"/>.</summary>
+            protected void Synthesise()
+            {
+                _synthesis.PushFrame(Real, Imag, _frame);
+                _aligned.Accept(_frame);
             }
         }
     }
@@ -135,40 +154,23 @@ internal abstract class CodecSignalPath(CodecSpec spec)
     {
         public override Synthesis Start(long originalLength, Action<ReadOnlySpan<float>> write) => new PhasedIstft(this, originalLength, write);
 
-        private sealed class PhasedIstft(MagnitudePath path, long originalLength, Action<ReadOnlySpan<float>> write) : Synthesis
+        private sealed class PhasedIstft(MagnitudePath path, long originalLength, Action<ReadOnlySpan<float>> write) : Istft(path, originalLength, write)
         {
             private readonly PhaseReconstruction _phase = new(path.StftOptions);
-            private readonly StreamingIstft _synthesis = new(path.StftOptions);
-            private readonly float[] _frame = new float[path.StftOptions.HopLength];
-            private readonly AlignedOutput _aligned = new(path.StftOptions.NFft / 2, originalLength, write);
-            private readonly float[] _real = new float[path.StftOptions.Bins], _imag = new float[path.StftOptions.Bins];
 
-            public override void Accept(ReadOnlySpan<float> decoded, int offset, int count)
-            {
-                int bins = _real.Length, perCode = path.FramesPerCode;
-                for (int f = offset * perCode; f < (offset + count) * perCode; f++)
-                    Push(decoded.Slice(f * bins, bins));
-            }
+            protected override int FrameWidth => Real.Length;
 
-            public override long Finish()
+            protected override void Push(ReadOnlySpan<float> magnitude)
             {
-                // The silent frame after the last code frame (as for the spectrum path), then the one the phase held back.
-                Push(new float[_real.Length]);
-                if (_phase.Flush(_real, _imag))
-                    Synthesise();
-                return _aligned.Written;
-            }
-
-            private void Push(ReadOnlySpan<float> magnitude)
-            {
-                if (_phase.Push(magnitude, _real, _imag))
+                if (_phase.Push(magnitude, Real, Imag))
                     Synthesise();
             }
 
-            private void Synthesise()
+            // The frame the phase reconstruction held back for its look-ahead.
+            protected override void Drain()
             {
-                _synthesis.PushFrame(_real, _imag, _frame);
-                _aligned.Accept(_frame);
+                if (_phase.Flush(Real, Imag))
+                    Synthesise();
             }
         }
     }

@@ -44,7 +44,7 @@ public sealed class MagnitudeCodecFamily : ICodecModel
 
     public Tensor TrainingLoss(Tensor waveform, int levels, Func<Tensor, Tensor, Tensor> waveformLoss)
     {
-        Tensor spectrum = Analyse(waveform);
+        Tensor spectrum = SpectralCodecFamily.Analyse(Model, _window, waveform);
         var (logMagnitude, commitment) = DecodeLogMagnitude(spectrum, levels, update: true);
         // The last code frame (two spectral frames) lacks its right context; leave it out.
         long frames = logMagnitude.shape[1] - SpectralCodecConfig.Stride;
@@ -60,7 +60,7 @@ public sealed class MagnitudeCodecFamily : ICodecModel
     public (Tensor Decoded, Tensor Commitment) Reconstruct(Tensor waveform, int levels, bool update)
     {
         long batch = waveform.shape[0], samples = waveform.shape[1];
-        Tensor spectrum = Analyse(waveform);
+        Tensor spectrum = SpectralCodecFamily.Analyse(Model, _window, waveform);
         var (logMagnitude, commitment) = DecodeLogMagnitude(spectrum, levels, update);
         int bins = Model.Config.Bins, frames = (int)spectrum.shape[1], decoded = (int)logMagnitude.shape[1];
         float[] magnitudes = logMagnitude.exp().detach().contiguous().data<float>().ToArray();
@@ -88,12 +88,8 @@ public sealed class MagnitudeCodecFamily : ICodecModel
         return (tensor(output).reshape(batch, samples), commitment);
     }
 
-    public Tensor Encode(Tensor waveform)
-    {
-        Tensor spectrum = Analyse(waveform);
-        long frames = spectrum.shape[1] / 2 * 2;
-        return Model.Quantizer.Quantize(Model.Encode(spectrum.narrow(1, 0, frames)), Model.Config.Codebooks, update: false).Codes;
-    }
+    public Tensor Encode(Tensor waveform) =>
+        SpectralCodecFamily.Quantize(Model, SpectralCodecFamily.Analyse(Model, _window, waveform), Model.Config.Codebooks, update: false).Codes;
 
     public (OnnxGraph Encoder, OnnxGraph Decoder) ExportGraphs() => SpectralCodecFamily.Graphs(Model);
 
@@ -107,12 +103,7 @@ public sealed class MagnitudeCodecFamily : ICodecModel
     /// <summary>Log magnitudes [B, frames, F] of the even-count frames of a spectrum [B, T, F, 2], with the commitment loss.</summary>
     private (Tensor LogMagnitude, Tensor Commitment) DecodeLogMagnitude(Tensor spectrum, int levels, bool update)
     {
-        long frames = spectrum.shape[1] / 2 * 2;
-        var (quantized, _, commitment) = Model.Quantizer.Quantize(Model.Encode(spectrum.narrow(1, 0, frames)), levels, update);
+        var (quantized, _, commitment) = SpectralCodecFamily.Quantize(Model, spectrum, levels, update);
         return (Model.DecodeLogMagnitude(quantized), commitment);
     }
-
-    private Tensor Analyse(Tensor x) =>
-        view_as_real(stft(x, Model.Config.NFft, Model.Config.HopLength, Model.Config.NFft, _window, center: true, pad_mode: PaddingModes.Reflect, return_complex: true))
-            .transpose(1, 2);
 }

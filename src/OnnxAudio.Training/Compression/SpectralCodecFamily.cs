@@ -43,9 +43,8 @@ public sealed class SpectralCodecFamily : ICodecModel
     {
         SpectralCodecConfig c = Model.Config;
         long samples = waveform.shape[1];
-        Tensor spectrum = Analyse(waveform);                // [B, T, F, 2]
-        long frames = spectrum.shape[1] / 2 * 2;            // the encoder takes an even count
-        var (quantized, _, commitment) = Model.Quantizer.Quantize(Model.Encode(spectrum.narrow(1, 0, frames)), levels, update);
+        Tensor spectrum = Analyse(Model, _window, waveform); // [B, T, F, 2]
+        var (quantized, _, commitment) = Quantize(Model, spectrum, levels, update);
         Tensor decoded = Model.Decode(quantized);           // [B, frames, F, 2]
         if (decoded.shape[1] < spectrum.shape[1])
             decoded = cat([decoded, zeros(decoded.shape[0], spectrum.shape[1] - decoded.shape[1], c.Bins, 2)], 1);
@@ -59,12 +58,7 @@ public sealed class SpectralCodecFamily : ICodecModel
         return waveformLoss(decoded, waveform) + commitment;
     }
 
-    public Tensor Encode(Tensor waveform)
-    {
-        Tensor spectrum = Analyse(waveform);
-        long frames = spectrum.shape[1] / 2 * 2;
-        return Model.Quantizer.Quantize(Model.Encode(spectrum.narrow(1, 0, frames)), Model.Config.Codebooks, update: false).Codes;
-    }
+    public Tensor Encode(Tensor waveform) => Quantize(Model, Analyse(Model, _window, waveform), Model.Config.Codebooks, update: false).Codes;
 
     public (OnnxGraph Encoder, OnnxGraph Decoder) ExportGraphs() => Graphs(Model);
 
@@ -97,7 +91,15 @@ public sealed class SpectralCodecFamily : ICodecModel
         Model.Dispose();
     }
 
-    private Tensor Analyse(Tensor x) =>
-        view_as_real(stft(x, Model.Config.NFft, Model.Config.HopLength, Model.Config.NFft, _window, center: true, pad_mode: PaddingModes.Reflect, return_complex: true))
+    /// <summary>Centred, reflect-padded Hann STFT frames [B, T, F, 2] of waveforms [B, N], as the runtime analyses.</summary>
+    internal static Tensor Analyse(SpectralCodec model, Tensor window, Tensor x) =>
+        view_as_real(stft(x, model.Config.NFft, model.Config.HopLength, model.Config.NFft, window, center: true, pad_mode: PaddingModes.Reflect, return_complex: true))
             .transpose(1, 2);
+
+    /// <summary>The quantised latents of a spectrum's even-count frames (what the encoder graph takes) with codes and commitment loss.</summary>
+    internal static (Tensor Quantized, Tensor Codes, Tensor Commitment) Quantize(SpectralCodec model, Tensor spectrum, int levels, bool update)
+    {
+        long frames = spectrum.shape[1] / 2 * 2;
+        return model.Quantizer.Quantize(model.Encode(spectrum.narrow(1, 0, frames)), levels, update);
+    }
 }
