@@ -42,15 +42,5 @@ public class NativePackageSwitchTests
         return output;
     }
 
-    private static string Project()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "src", "OnnxAudio.Cli", "OnnxAudio.Cli.csproj");
-            if (File.Exists(candidate))
-                return candidate;
-        }
-
-        throw new FileNotFoundException("src/OnnxAudio.Cli/OnnxAudio.Cli.csproj");
-    }
+    private static string Project() => RepositoryFiles.Path("src/OnnxAudio.Cli/OnnxAudio.Cli.csproj");
 }

@@ -35,15 +35,5 @@ public class ProvidersCommandTests
         Assert.Contains(Path.GetFileName(clip), output);
     }
 
-    private static string ShippedFolder(string relative)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "models", relative);
-            if (Directory.Exists(candidate))
-                return candidate;
-        }
-
-        throw new DirectoryNotFoundException(relative);
-    }
+    private static string ShippedFolder(string relative) => ShippedFiles.Path(relative);
 }

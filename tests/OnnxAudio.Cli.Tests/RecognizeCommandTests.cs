@@ -19,18 +19,29 @@ public sealed class RecognizeCommandTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    [Fact]
-    public void Classifies_aFolder_of_clips_as_json_lines_and_eval_scores_them()
+    /// <summary>A folder per label of <paramref name="count"/> clips (16 kHz mono, or 48 kHz stereo).</summary>
+    private string WriteClips(int count, int seed, bool stereo48k)
     {
         string clips = Path.Combine(Folder, "clips-" + Guid.NewGuid().ToString("N"));
-        for (int i = 0; i < 24; i++)
+        for (int i = 0; i < count; i++)
         {
-            string label = Labels[i % 4];
-            Directory.CreateDirectory(Path.Combine(clips, label));
-            // A 48 kHz stereo file: the command converts it for the model.
-            float[] mono = Resampler.Resample(Clip(i, 1000 + i), 16000, 48000);
-            AudioFile.Write(Path.Combine(clips, label, $"{i}.wav"), mono.SelectMany(v => new[] { v, v }).ToArray(), new AudioFormat(48000, 2));
+            string file = Path.Combine(clips, Labels[i % 4], $"{i}.wav");
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            float[] clip = Clip(i, seed + i);
+            if (stereo48k)
+                AudioFile.Write(file, Resampler.Resample(clip, 16000, 48000).SelectMany(v => new[] { v, v }).ToArray(), new AudioFormat(48000, 2));
+            else
+                AudioFile.WriteMono(file, clip, 16000);
         }
+
+        return clips;
+    }
+
+    [Fact]
+    public void Classifies_a_folder_of_clips_as_json_lines_and_eval_scores_them()
+    {
+        // 48 kHz stereo files: the command converts them for the model.
+        string clips = WriteClips(24, 1000, stereo48k: true);
 
         var (code, output, error) = Run("recognize", clips, "--model", _model, "--json", "--top", "2", "--jobs", "2");
         Assert.Equal(0, code);
@@ -64,13 +75,7 @@ public sealed class RecognizeCommandTests : IDisposable
     [Fact]
     public void Eval_with_noise_is_reproducible_and_degrades_with_the_snr()
     {
-        string clips = Path.Combine(Folder, "noisy-" + Guid.NewGuid().ToString("N"));
-        for (int i = 0; i < 40; i++)
-        {
-            string label = Labels[i % 4];
-            Directory.CreateDirectory(Path.Combine(clips, label));
-            AudioFile.WriteMono(Path.Combine(clips, label, $"{i}.wav"), Clip(i, 2000 + i), 16000);
-        }
+        string clips = WriteClips(40, 2000, stereo48k: false);
 
         double Accuracy(string snr, string noise = "mixed")
         {

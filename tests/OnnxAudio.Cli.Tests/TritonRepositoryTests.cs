@@ -20,17 +20,7 @@ public class TritonRepositoryTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private static string Schema()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "tests", "OnnxAudio.Cli.Tests", "Reference", "triton");
-            if (File.Exists(Path.Combine(candidate, "model_config.proto")))
-                return candidate;
-        }
-
-        throw new FileNotFoundException("tests/OnnxAudio.Cli.Tests/Reference/triton/model_config.proto is missing");
-    }
+    private static string Schema() => RepositoryFiles.Path("tests/OnnxAudio.Cli.Tests/Reference/triton");
 
     private string Repository()
     {

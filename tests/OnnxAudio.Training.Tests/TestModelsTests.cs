@@ -93,15 +93,5 @@ public class TestModelsTests
         return $"{string.Join("; ", entries)} | {string.Join(",", session.InputNames)} -> {string.Join(",", session.OutputNames)}";
     }
 
-    private static string CommittedFolder()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "tests", "OnnxAudio.TestSupport", "Models");
-            if (Directory.Exists(candidate))
-                return candidate;
-        }
-
-        throw new DirectoryNotFoundException("tests/OnnxAudio.TestSupport/Models is not in the repository");
-    }
+    private static string CommittedFolder() => RepositoryFiles.Path("tests/OnnxAudio.TestSupport/Models");
 }

@@ -25,11 +25,5 @@ internal static class ExternalProcess
         return (process.ExitCode, output + error.Result);
     }
 
-    public static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "OnnxAudio.sln")))
-                return dir.FullName;
-        throw new DirectoryNotFoundException("the repository root (OnnxAudio.sln)");
-    }
+    public static string RepositoryRoot() => RepositoryFiles.Root;
 }

@@ -1,3 +1,4 @@
+using OnnxAudio.Tests.TestSupport;
 using OnnxAudio.Onnx;
 using OnnxAudio.Training.Models;
 using TorchSharp;
@@ -11,13 +12,7 @@ namespace OnnxAudio.Training.Tests.Export;
 /// </summary>
 public class ShippedModelParityTests
 {
-    private static string? RepositoryFile(string relative)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, relative)))
-                return Path.Combine(dir.FullName, relative);
-        return null;
-    }
+    private static string? RepositoryFile(string relative) => RepositoryFiles.Find(relative);
 
     [Fact]
     public void Keyword_spotter_matches_its_checkpoint()

@@ -1,3 +1,4 @@
+using OnnxAudio.Tests.TestSupport;
 using Microsoft.ML.OnnxRuntime;
 using OnnxAudio.Audio;
 using OnnxAudio.Compression;
@@ -18,13 +19,7 @@ public class WaveformGraphParityTests
 {
     private const float Tolerance = 1e-4f;
 
-    private static string Repository(string relative)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, relative)) || Directory.Exists(Path.Combine(dir.FullName, relative)))
-                return Path.Combine(dir.FullName, relative);
-        throw new FileNotFoundException($"{relative} is not in the repository");
-    }
+    private static string Repository(string relative) => RepositoryFiles.Path(relative);
 
     private static InferenceSession Graph(string name)
     {
