@@ -16,7 +16,8 @@ namespace OnnxAudio.Training.Restoration;
 /// <summary>
 /// Trains a <see cref="SpectralMaskDenoiser"/> for denoising or declipping on 2 s segments from a
 /// <see cref="RestorationCorpus"/>. Loss ("stft", the default): multi-resolution STFT loss minus 0.05 × SI-SDR of the
-/// resynthesised waveform; ("sisdr"): −SI-SDR plus the MR-STFT loss. For declipping the estimate first goes through <see cref="ClipConsistency"/> (samples below the clipping
+/// resynthesised waveform; ("sisdr"): −SI-SDR plus the MR-STFT loss; ("sisdr-os"): plus <see cref="OverSuppressionLoss"/>;
+/// ("sisdr-os-stoi"): plus 10 × <see cref="StoiLoss"/>. For declipping the estimate first goes through <see cref="ClipConsistency"/> (samples below the clipping
 /// level are the input's own, clipped ones at least the level), the same projection the runtime applies. Held-out
 /// metrics: SI-SDR and STOI of the input and output on the held-out voices.
 /// </summary>
@@ -36,6 +37,9 @@ public sealed class RestorationTask : ITrainingTask<RestorationBatch>, IRegister
     public const int SegmentSamples = 2 * SampleRate;
     private const int EvaluationFiles = 100;
 
+    /// <summary>Weight of the STOI term in "sisdr-os-stoi": 0.01 of STOI counts as 0.1 dB of SI-SDR.</summary>
+    private const double StoiWeight = 10;
+
     private readonly SpectralMaskDenoiser _model;
     private readonly RestorationKind _kind;
     private readonly RestorationCorpus _heldOut;
@@ -44,6 +48,7 @@ public sealed class RestorationTask : ITrainingTask<RestorationBatch>, IRegister
     private readonly int _evaluationFiles;
     private readonly bool _sisdrLoss;
     private readonly bool _overSuppressionLoss;
+    private readonly bool _stoiLoss;
 
     public RestorationTask(TrainingOptions options, RestorationKind kind)
     {
@@ -52,10 +57,11 @@ public sealed class RestorationTask : ITrainingTask<RestorationBatch>, IRegister
         _sisdrLoss = options.Loss switch
         {
             null or "stft" => false,
-            "sisdr" or "sisdr-os" => true,
-            _ => throw new OnnxAudioException($"unknown loss '{options.Loss}' for {Name} (stft, sisdr or sisdr-os)"),
+            "sisdr" or "sisdr-os" or "sisdr-os-stoi" => true,
+            _ => throw new OnnxAudioException($"unknown loss '{options.Loss}' for {Name} (stft, sisdr, sisdr-os or sisdr-os-stoi)"),
         };
-        _overSuppressionLoss = options.Loss == "sisdr-os";
+        _overSuppressionLoss = options.Loss is "sisdr-os" or "sisdr-os-stoi";
+        _stoiLoss = options.Loss == "sisdr-os-stoi";
         Seeding.Seed(options.Seed);
         Config = ParseArchitecture(options.Architecture, kind);
         _model = new SpectralMaskDenoiser(Config);
@@ -120,7 +126,9 @@ public sealed class RestorationTask : ITrainingTask<RestorationBatch>, IRegister
         Tensor loss = _sisdrLoss
             ? SiSdrLoss.Compute(estimate, clean) + _stftLoss.Compute(estimate, clean)
             : _stftLoss.Compute(estimate, clean) + 0.05 * SiSdrLoss.Compute(estimate, clean);
-        return _overSuppressionLoss ? loss + OverSuppressionLoss.Compute(estimate, clean) : loss;
+        if (_overSuppressionLoss)
+            loss = loss + OverSuppressionLoss.Compute(estimate, clean);
+        return _stoiLoss ? loss + StoiWeight * StoiLoss.Compute(estimate, clean) : loss;
     }
 
     /// <summary>Waveforms [batch, samples] → restored waveforms of the same length (whole-signal STFT, zero initial state).</summary>
