@@ -51,6 +51,10 @@ internal static class DataCommand
                 Description = "Seed of the speaker split of every source but espeak-ng (keep it the same for all corpora)",
                 DefaultValueFactory = _ => 1,
             };
+            var accented = new Option<bool>("--accented-keywords")
+            {
+                Description = "kws: other-language synthesizer voices (Festival's) also say the keywords, respelled in their language",
+            };
             var resume = new Option<bool>("--resume") { Description = "kws: keep the files an interrupted run of the same command wrote, make the rest" };
             var noiseTypes = new Option<NoiseType[]>("--noise-types")
             {
@@ -60,7 +64,7 @@ internal static class DataCommand
             var maxRecordings = new Option<int?>("--max-recordings-per-speaker") { Description = "Clean at most this many files of each recorded speaker (a stable subset; default: all)" };
             var perRecorded = new Option<int>("--per-recorded-speaker") { Description = "Items per recorded speaker: kws unknown clips, denoise/codec utterances", DefaultValueFactory = _ => 0 };
             var command = new Command(name, description) { outDir, seed, maxVoices, repetitions, sentences, noiseFolder, snrMin, snrMax, snrLevels,
-                splits, damage, speech, heldOut, level, cache, maxRecordings, perRecorded, noiseTypes, splitSeed, resume };
+                splits, damage, speech, heldOut, level, cache, maxRecordings, perRecorded, noiseTypes, splitSeed, resume, accented };
             string kind = name;
             command.SetAction((parse, cancellationToken) =>
             {
@@ -84,6 +88,7 @@ internal static class DataCommand
                     PeakLevelDbfs = peak.Length == 2 ? (peak[0], peak[1]) : null,
                     NoiseTypes = parse.GetValue(noiseTypes) is { Length: > 0 } kinds ? kinds : null,
                     Resume = parse.GetValue(resume),
+                    AccentedKeywords = parse.GetValue(accented),
                     RecordedSummaries = recorded,
                     UnknownPerRecordedSpeaker = perRecordedSpeaker > 0 ? perRecordedSpeaker : 60,
                     RecordedPerSpeaker = perRecordedSpeaker > 0 ? perRecordedSpeaker : 100,

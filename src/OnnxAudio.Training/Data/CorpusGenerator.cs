@@ -55,7 +55,8 @@ public sealed class CorpusGenerator
     /// Keyword spotting: 1 s clips in one folder per word plus <c>_silence_</c> noise clips, with Speech Commands'
     /// validation_list.txt and testing_list.txt naming the held-out speakers' files. English synthesizer voices say the
     /// keywords and English "unknown" words; other-language voices say words of their language, and recorded speakers
-    /// give cleaned clips of theirs, both into <c>_unknown_</c>.
+    /// give cleaned clips of theirs, both into <c>_unknown_</c>. With <see cref="CorpusOptions.AccentedKeywords"/>
+    /// other-language synthesizer voices also say the keywords, respelled in their language (<see cref="AccentedKeywords"/>).
     /// </summary>
     public IReadOnlyList<ManifestEntry> GenerateKeywordSpotting(IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -82,6 +83,10 @@ public sealed class CorpusGenerator
             }
             else
             {
+                if (_options.AccentedKeywords && AccentedKeywords.Of(speaker.Language, Keywords[0]) is not null)
+                    foreach (string word in Keywords)
+                        for (int r = 0; r < Scaled(_options.RepetitionsPerWord, weight); r++)
+                            jobs.Add((speaker, word, r, null));
                 for (int u = 0; u < Scaled(_options.UnknownPerVoice, weight); u++)
                     jobs.Add((speaker, UnknownFolder, 1000 + u, null));
             }
@@ -115,14 +120,18 @@ public sealed class CorpusGenerator
             else
             {
                 int wpm = 110 + random.Next(110), pitch = 20 + random.Next(60);
-                string text = job.Word == UnknownFolder ? SentenceText.Word(random, job.Speaker.Language) : job.Word;
+                bool keyword = Array.IndexOf(Keywords, job.Word) >= 0;
+                string text = job.Word == UnknownFolder ? SentenceText.Word(random, job.Speaker.Language)
+                    : keyword && job.Speaker.Language != "en" ? AccentedKeywords.Of(job.Speaker.Language, job.Word)!
+                    : job.Word;
                 entry.Text = text;
                 entry.WordsPerMinute = wpm;
                 entry.Pitch = pitch;
                 // Every entry field is drawn before the audio is made, so an earlier run's file can stand (--resume).
                 if (_options.Resume && File.Exists(Path.Combine(_options.OutputDirectory, file)))
                     return entry;
-                float[] spoken = SpeakWithRetry(job.Speaker, text, wpm, pitch, retry => SentenceText.Word(retry, job.Speaker.Language), entry);
+                // A keyword is never replaced by another word (its label would be wrong): a failure to say it stops the run.
+                float[] spoken = SpeakWithRetry(job.Speaker, text, wpm, pitch, keyword ? null : retry => SentenceText.Word(retry, job.Speaker.Language), entry);
                 clip = PlaceInClip(TrimSilence(spoken), random);
             }
 
@@ -280,7 +289,7 @@ public sealed class CorpusGenerator
     /// sequences), up to three other texts drawn from a generator seeded by the text, so the corpus stays a function of
     /// the seed; the text used is recorded in <paramref name="entry"/>.
     /// </summary>
-    private float[] SpeakWithRetry(Speaker speaker, string text, int wpm, int pitch, Func<Random, string> another, ManifestEntry entry)
+    private float[] SpeakWithRetry(Speaker speaker, string text, int wpm, int pitch, Func<Random, string>? another, ManifestEntry entry)
     {
         var retry = new Random(StableHash.Combine(text, _options.Seed));
         for (int attempt = 0; ; attempt++)
@@ -291,7 +300,7 @@ public sealed class CorpusGenerator
                 entry.Text = text;
                 return audio;
             }
-            catch (OnnxAudioException) when (attempt < 3)
+            catch (OnnxAudioException) when (attempt < 3 && another is not null)
             {
                 text = another(retry);
             }
@@ -426,11 +435,20 @@ public sealed class CorpusGenerator
         Directory.CreateDirectory(_options.OutputDirectory);
         var results = new ConcurrentBag<ManifestEntry>();
         int done = 0;
-        Parallel.ForEach(jobs, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.Parallelism), CancellationToken = cancellationToken }, job =>
+        try
         {
-            results.Add(make(job));
-            progress?.Report(Interlocked.Increment(ref done));
-        });
+            Parallel.ForEach(jobs, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.Parallelism), CancellationToken = cancellationToken }, job =>
+            {
+                results.Add(make(job));
+                progress?.Report(Interlocked.Increment(ref done));
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.OfType<OnnxAudioException>().FirstOrDefault() is { } first)
+        {
+            // The user's error (a voice that cannot say a keyword, a bad noise file), not the parallel loop's wrapper.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
+        }
+
         return results.OrderBy(e => e.Path, StringComparer.Ordinal).ToList();
     }
 

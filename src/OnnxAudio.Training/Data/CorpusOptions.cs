@@ -22,6 +22,9 @@ public sealed class CorpusOptions
 
     public int SilencePerVoice { get; init; } = 4;
 
+    /// <summary>Keyword spotting: other-language synthesizer voices also say the keywords, with an accent (<see cref="AccentedKeywords"/>).</summary>
+    public bool AccentedKeywords { get; init; }
+
     /// <summary>Keyword spotting: cleaned clips of each recorded speaker used as "unknown" speech.</summary>
     public int UnknownPerRecordedSpeaker { get; init; } = 60;
 

@@ -88,6 +88,53 @@ public class SpeechSourceTests : IDisposable
         Assert.All(flite.Speakers, s => Assert.Equal(Split.Train, new SpeechSet([(flite, 1.0)], 5, heldOut: []).SplitOf(s)));
     }
 
+    [Fact]
+    public void Other_language_voices_say_the_keywords_respelled_only_when_asked_and_a_failed_keyword_is_never_replaced()
+    {
+        var english = new SpeakingSource("festival", "ked", "en");
+        var italian = new SpeakingSource("festival-it", "lp", "it");
+        var set = new SpeechSet([(english, 1.0), (italian, 1.0)], seed: 1, heldOut: []);
+        IReadOnlyList<ManifestEntry> Generate(string name, bool accented) => new CorpusGenerator(set, new CorpusOptions
+        {
+            OutputDirectory = Path.Combine(_root, name), Seed = 1, RepetitionsPerWord = 1, UnknownPerVoice = 2, SilencePerVoice = 0,
+            AccentedKeywords = accented,
+        }).GenerateKeywordSpotting();
+
+        var plain = Generate("plain", accented: false);
+        Assert.All(plain.Where(e => e.Speaker == "festival-it/lp"), e => Assert.Equal(CorpusGenerator.UnknownFolder, e.Label));
+        var accentedEntries = Generate("accented", accented: true);
+        var italianKeywords = accentedEntries.Where(e => e.Speaker == "festival-it/lp" && e.Label != CorpusGenerator.UnknownFolder).ToArray();
+        Assert.Equal(CorpusGenerator.Keywords.Order(), italianKeywords.Select(e => e.Label!).Order());
+        Assert.Equal("rait", italianKeywords.Single(e => e.Label == "right").Text);
+        Assert.Equal("uan", italianKeywords.Single(e => e.Label == "one").Text);
+        Assert.Contains("rait", italian.Said);
+        // Everything else is the same file for file: the option adds clips, it changes none.
+        foreach (ManifestEntry e in plain)
+            Assert.Equal(File.ReadAllBytes(Path.Combine(_root, "plain", e.Path)), File.ReadAllBytes(Path.Combine(_root, "accented", e.Path)));
+
+        var failing = new SpeakingSource("festival-it", "lp", "it", fails: "tri");
+        var error = Assert.Throws<OnnxAudioException>(() => new CorpusGenerator(new SpeechSet([(failing, 1.0)], seed: 1, heldOut: []), new CorpusOptions
+        {
+            OutputDirectory = Path.Combine(_root, "failing"), Seed = 1, RepetitionsPerWord = 1, UnknownPerVoice = 0, SilencePerVoice = 0,
+            AccentedKeywords = true, Parallelism = 1,
+        }).GenerateKeywordSpotting());
+        Assert.Contains("tri", error.Message);
+    }
+
+    [Fact]
+    public void Every_accented_language_respells_every_keyword_differently()
+    {
+        foreach (string language in AccentedKeywords.Languages)
+        {
+            string[] row = CorpusGenerator.Keywords.Select(k => AccentedKeywords.Of(language, k)!).ToArray();
+            Assert.All(row, w => Assert.False(string.IsNullOrWhiteSpace(w)));
+            Assert.Equal(row.Length, row.Distinct().Count());
+        }
+
+        Assert.Null(AccentedKeywords.Of("en", "yes"));
+        Assert.Throws<ArgumentException>(() => AccentedKeywords.Of("it", "maybe"));
+    }
+
     [RequiresToolFact("flite")]
     public void Flite_speaks_both_allowed_voices_distinctly_and_slower_when_asked()
     {
@@ -211,6 +258,25 @@ public class SpeechSourceTests : IDisposable
         public IReadOnlyList<Speaker> Speakers { get; } = voices.Select(v => new Speaker(name, v, language)).ToArray();
 
         public float[] Speak(string text, Speaker voice, int wordsPerMinute, int pitch) => new float[16000];
+    }
+
+    /// <summary>A synthesizer whose every utterance is a short harmonic burst; it records what it was asked to say.</summary>
+    private sealed class SpeakingSource(string name, string voice, string language, string? fails = null) : ISpeechSynthesizer
+    {
+        public System.Collections.Concurrent.ConcurrentBag<string> Said { get; } = [];
+
+        public string Name => name;
+
+        public IReadOnlyList<Speaker> Speakers { get; } = [new Speaker(name, voice, language)];
+
+        public float[] Speak(string text, Speaker speaker, int wordsPerMinute, int pitch)
+        {
+            if (text == fails)
+                throw new OnnxAudioException($"speaking '{text}' with voice {speaker.Name} failed");
+            Said.Add(text);
+            float[] burst = Signals.Sine(200 + text.Length * 10, 16000, 8000, 0.3);
+            return [.. new float[2000], .. burst, .. new float[2000]];
+        }
     }
 
     private sealed class FakeRecordings(string name, string[] speakers) : ISpeechSource
