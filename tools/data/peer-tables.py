@@ -33,3 +33,19 @@ for s in sets:
             fs = [f for f in r["per_file"] if f["noise"] == n]
             cells.append(f"{sum(f['metrics']['si_sdr'] for f in fs) / len(fs):.1f} / {sum(f['metrics']['stoi'] for f in fs) / len(fs):.3f} / {sum(f['dnsmos']['ovrl'] for f in fs) / len(fs):.2f}")
         print(f"| {r['system']} | " + " | ".join(cells) + " |")
+    # The denoiser issue's first bar: STOI of the output at or above the noisy input in every SNR x noise group.
+    noisy = next((r for r in rows if r["system"].startswith("noisy")), None)
+    if noisy is None:
+        continue
+    def groups(r):
+        by = collections.defaultdict(list)
+        for f in r["per_file"]:
+            by[(f["noise"], round(f["snr_db"]))].append(f["metrics"]["stoi"])
+        return {k: sum(v) / len(v) for k, v in by.items()}
+    base = groups(noisy)
+    keys = sorted(base)
+    print("\nSTOI per noise and SNR (* below the noisy input):\n")
+    print("| system | " + " | ".join(f"{n} {s}" for n, s in keys) + " |\n| --- |" + " ---: |" * len(keys))
+    for r in rows:
+        g = groups(r)
+        print(f"| {r['system']} | " + " | ".join(f"{g[k]:.3f}" + ("*" if g[k] < base[k] else "") for k in keys) + " |")
