@@ -68,6 +68,8 @@ internal static class DataCommand
             string kind = name;
             command.SetAction((parse, cancellationToken) =>
             {
+                if (parse.GetValue(accented) && kind != "kws")
+                    throw new OnnxAudioException($"--accented-keywords is for keyword corpora ('data kws'), not 'data {kind}'");
                 double[] peak = parse.GetValue(level) ?? [];
                 if (peak.Length is not (0 or 2) || (peak.Length == 2 && !(peak[0] < peak[1] && peak[1] <= 0 && peak[0] >= -60)))
                     throw new OnnxAudioException("--peak-level takes two levels in dBFS, low then high, between -60 and 0 (e.g. -40 -1)");

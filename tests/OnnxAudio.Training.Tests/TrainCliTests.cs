@@ -28,6 +28,16 @@ public class TrainCliTests
     }
 
     [Fact]
+    public void Accented_keywords_are_refused_outside_a_keyword_corpus()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "onnxaudio-cli-" + Guid.NewGuid().ToString("N"));
+        var (code, _, error) = Run("data", "denoise", "--out", folder, "--accented-keywords");
+        Assert.Equal(1, code);
+        Assert.Contains("--accented-keywords is for keyword corpora", error);
+        Assert.False(Directory.Exists(folder));
+    }
+
+    [Fact]
     public void Env_reports_libtorch_and_the_onednn_cap()
     {
         var (code, output, _) = Run("env");
