@@ -130,7 +130,8 @@ public sealed class CorpusGenerator
                 // Every entry field is drawn before the audio is made, so an earlier run's file can stand (--resume).
                 if (_options.Resume && File.Exists(Path.Combine(_options.OutputDirectory, file)))
                     return entry;
-                // A keyword is never replaced by another word (its label would be wrong): a failure to say it stops the run.
+                // A keyword is never replaced by another word (its label would be wrong): it is tried at other speeds,
+                // and a voice that cannot say it at all stops the run.
                 float[] spoken = SpeakWithRetry(job.Speaker, text, wpm, pitch, keyword ? null : retry => SentenceText.Word(retry, job.Speaker.Language), entry);
                 clip = PlaceInClip(TrimSilence(spoken), random);
             }
@@ -286,8 +287,9 @@ public sealed class CorpusGenerator
 
     /// <summary>
     /// Speaks <paramref name="text"/>; if the synthesizer fails on it (Festival's diphone voices crash on some letter
-    /// sequences), up to three other texts drawn from a generator seeded by the text, so the corpus stays a function of
-    /// the seed; the text used is recorded in <paramref name="entry"/>.
+    /// sequences and speeds), up to three other texts drawn from a generator seeded by the text, so the corpus stays a
+    /// function of the seed — or, without <paramref name="another"/>, the same text at up to three other speeds; the
+    /// text and speed used are recorded in <paramref name="entry"/>.
     /// </summary>
     private float[] SpeakWithRetry(Speaker speaker, string text, int wpm, int pitch, Func<Random, string>? another, ManifestEntry entry)
     {
@@ -300,9 +302,19 @@ public sealed class CorpusGenerator
                 entry.Text = text;
                 return audio;
             }
-            catch (OnnxAudioException) when (attempt < 3 && another is not null)
+            catch (OnnxAudioException) when (attempt < 3)
             {
-                text = another(retry);
+                if (another is null)
+                {
+                    // The words must stay (a keyword): Festival's diphone voices crash at some duration stretches only
+                    // (lp_diphone on "tu" at 121, 122 and 201–205 words per minute), so try another speed.
+                    wpm = 110 + new Random(StableHash.Combine($"{text}|{wpm}", _options.Seed, attempt)).Next(110);
+                    entry.WordsPerMinute = wpm;
+                }
+                else
+                {
+                    text = another(retry);
+                }
             }
         }
     }
