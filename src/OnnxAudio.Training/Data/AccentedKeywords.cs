@@ -10,24 +10,23 @@ namespace OnnxAudio.Training.Data;
 /// </summary>
 public static class AccentedKeywords
 {
+    // Italian and Catalan read these letters alike, as Hindi and Marathi read Devanagari alike.
+    private static readonly string[] Romance =
+        ["ies", "nou", "ap", "daun", "left", "rait", "on", "of", "stop", "gou", "ziro", "uan", "tu", "tri", "for", "faiv", "sics", "seven", "eit", "nain"];
+
+    private static readonly string[] Devanagari =
+        ["यस", "नो", "अप", "डाउन", "लेफ्ट", "राइट", "आन", "आफ", "स्टाप", "गो", "जीरो", "वन", "टू", "थ्री", "फोर", "फाइव", "सिक्स", "सेवन", "एट", "नाइन"];
+
     private static readonly Dictionary<string, string[]> Respellings = new(StringComparer.Ordinal)
     {
-        ["it"] = ["ies", "nou", "ap", "daun", "left", "rait", "on", "of", "stop", "gou",
-                  "ziro", "uan", "tu", "tri", "for", "faiv", "sics", "seven", "eit", "nain"],
-        ["ca"] = ["ies", "nou", "ap", "daun", "left", "rait", "on", "of", "stop", "gou",
-                  "ziro", "uan", "tu", "tri", "for", "faiv", "sics", "seven", "eit", "nain"],
-        ["fi"] = ["jes", "nou", "ap", "daun", "left", "rait", "on", "off", "stop", "gou",
-                  "siirou", "uan", "tuu", "trii", "foor", "faiv", "siks", "seven", "eit", "nain"],
-        ["cs"] = ["jes", "nou", "ap", "daun", "left", "rajt", "on", "of", "stop", "gou",
-                  "zírou", "uan", "tú", "trí", "fór", "fajv", "siks", "sevn", "ejt", "najn"],
-        ["ru"] = ["йес", "ноу", "ап", "даун", "лефт", "райт", "он", "оф", "стоп", "гоу",
-                  "зироу", "уан", "ту", "сри", "фор", "файв", "сикс", "севен", "эйт", "найн"],
-        ["hi"] = ["यस", "नो", "अप", "डाउन", "लेफ्ट", "राइट", "आन", "आफ", "स्टाप", "गो",
-                  "जीरो", "वन", "टू", "थ्री", "फोर", "फाइव", "सिक्स", "सेवन", "एट", "नाइन"],
-        ["mr"] = ["यस", "नो", "अप", "डाउन", "लेफ्ट", "राइट", "आन", "आफ", "स्टाप", "गो",
-                  "जीरो", "वन", "टू", "थ्री", "फोर", "फाइव", "सिक्स", "सेवन", "एट", "नाइन"],
-        ["te"] = ["యెస్", "నో", "అప్", "డౌన్", "లెఫ్ట్", "రైట్", "ఆన్", "ఆఫ్", "స్టాప్", "గో",
-                  "జీరో", "వన్", "టూ", "త్రీ", "ఫోర్", "ఫైవ్", "సిక్స్", "సెవెన్", "ఎయిట్", "నైన్"],
+        ["it"] = Romance,
+        ["ca"] = Romance,
+        ["hi"] = Devanagari,
+        ["mr"] = Devanagari,
+        ["fi"] = ["jes", "nou", "ap", "daun", "left", "rait", "on", "off", "stop", "gou", "siirou", "uan", "tuu", "trii", "foor", "faiv", "siks", "seven", "eit", "nain"],
+        ["cs"] = ["jes", "nou", "ap", "daun", "left", "rajt", "on", "of", "stop", "gou", "zírou", "uan", "tú", "trí", "fór", "fajv", "siks", "sevn", "ejt", "najn"],
+        ["ru"] = ["йес", "ноу", "ап", "даун", "лефт", "райт", "он", "оф", "стоп", "гоу", "зироу", "уан", "ту", "сри", "фор", "файв", "сикс", "севен", "эйт", "найн"],
+        ["te"] = ["యెస్", "నో", "అప్", "డౌన్", "లెఫ్ట్", "రైట్", "ఆన్", "ఆఫ్", "స్టాప్", "గో", "జీరో", "వన్", "టూ", "త్రీ", "ఫోర్", "ఫైవ్", "సిక్స్", "సెవెన్", "ఎయిట్", "నైన్"],
     };
 
     /// <summary>The languages with a respelling of every keyword.</summary>
