@@ -73,7 +73,8 @@ internal static class TrainCli
         });
 
         var moreSteps = new Option<int?>("--steps") { Description = "Raise the run's total steps" };
-        var newLoss = new Option<string?>("--loss") {
+        var newLoss = new Option<string?>("--loss")
+        {
             Description = "Switch the loss recipe from here on (restoration: stft, sisdr, sisdr-os or sisdr-os-stoi; codec: reconstruction or gan, which adds a discriminator)",
         };
         var newNoise = new Option<string?>("--noise") { Description = "Denoising: switch the synthetic noise from here on (classic, extended or babble)" };

@@ -32,6 +32,9 @@ public static class AccentedKeywords
     /// <summary>The languages with a respelling of every keyword.</summary>
     public static IEnumerable<string> Languages => Respellings.Keys;
 
+    /// <summary>Whether voices of <paramref name="language"/> have the keywords respelled.</summary>
+    public static bool Covers(string language) => Respellings.ContainsKey(language);
+
     /// <summary>How a voice of <paramref name="language"/> is asked to say <paramref name="keyword"/>, or null if it has no respelling.</summary>
     public static string? Of(string language, string keyword)
     {

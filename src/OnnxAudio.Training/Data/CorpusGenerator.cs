@@ -73,22 +73,16 @@ public sealed class CorpusGenerator
                 for (int u = 0; u < n; u++)
                     jobs.Add((speaker, UnknownFolder, 3000 + u, clips[u]));
             }
-            else if (speaker.Language == "en")
-            {
-                foreach (string word in Keywords)
-                    for (int r = 0; r < Scaled(_options.RepetitionsPerWord, weight); r++)
-                        jobs.Add((speaker, word, r, null));
-                for (int u = 0; u < Scaled(_options.UnknownPerVoice, weight); u++)
-                    jobs.Add((speaker, UnknownWords[pick.Next(UnknownWords.Length)], 1000 + u, null));
-            }
             else
             {
-                if (_options.AccentedKeywords && AccentedKeywords.Of(speaker.Language, Keywords[0]) is not null)
+                // English voices say the keywords, and with the option every voice whose spelling has them respelled.
+                bool english = speaker.Language == "en";
+                if (english || (_options.AccentedKeywords && AccentedKeywords.Covers(speaker.Language)))
                     foreach (string word in Keywords)
                         for (int r = 0; r < Scaled(_options.RepetitionsPerWord, weight); r++)
                             jobs.Add((speaker, word, r, null));
                 for (int u = 0; u < Scaled(_options.UnknownPerVoice, weight); u++)
-                    jobs.Add((speaker, UnknownFolder, 1000 + u, null));
+                    jobs.Add((speaker, english ? UnknownWords[pick.Next(UnknownWords.Length)] : UnknownFolder, 1000 + u, null));
             }
 
             if (_speech.SourceOf(speaker) is ISpeechSynthesizer)
@@ -122,7 +116,7 @@ public sealed class CorpusGenerator
                 int wpm = 110 + random.Next(110), pitch = 20 + random.Next(60);
                 bool keyword = Array.IndexOf(Keywords, job.Word) >= 0;
                 string text = job.Word == UnknownFolder ? SentenceText.Word(random, job.Speaker.Language)
-                    : keyword && job.Speaker.Language != "en" ? AccentedKeywords.Of(job.Speaker.Language, job.Word)!
+                    : keyword ? AccentedKeywords.Of(job.Speaker.Language, job.Word) ?? job.Word
                     : job.Word;
                 entry.Text = text;
                 entry.WordsPerMinute = wpm;

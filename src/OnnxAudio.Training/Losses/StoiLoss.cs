@@ -19,10 +19,13 @@ public static class StoiLoss
     private const int FftSize = 512, WindowLength = 400, Hop = 200, Bands = 15, SegmentFrames = 30, SampleRate = 16000;
     private const double MinFrequency = 150, Beta = -15, DynamicRange = 40;
 
+    /// <summary>[bands, bins] in rows: 1 where a bin lies in a band; built once (the tensor per call: it lives in the step's dispose scope).</summary>
+    private static readonly float[] BandWeights = BuildBandWeights();
+
     public static Tensor Compute(Tensor estimate, Tensor reference)
     {
         using var window = hann_window(WindowLength, device: estimate.device);
-        using var bands = BandMatrix(estimate.device);
+        using var bands = tensor(BandWeights, [Bands, FftSize / 2 + 1], device: estimate.device);
         Tensor x = BandEnvelopes(reference, window, bands); // [B, bands, frames]
         Tensor y = BandEnvelopes(estimate, window, bands);
         if (x.shape[2] < SegmentFrames)
@@ -53,8 +56,8 @@ public static class StoiLoss
         return (matmul(bands, power) + 1e-10).sqrt();
     }
 
-    /// <summary>[bands, bins]: 1 where a bin lies in a band (edges at centre · 2^(±1/6), centres 150 Hz · 2^(k/3)), as in the metric.</summary>
-    internal static Tensor BandMatrix(Device? device = null)
+    /// <summary>Band edges at centre · 2^(±1/6), centres 150 Hz · 2^(k/3), as in the metric.</summary>
+    private static float[] BuildBandWeights()
     {
         int bins = FftSize / 2 + 1;
         var m = new float[Bands * bins];
@@ -70,6 +73,6 @@ public static class StoiLoss
             }
         }
 
-        return tensor(m, [Bands, bins], device: device);
+        return m;
     }
 }

@@ -46,22 +46,25 @@ public sealed class RestorationTask : ITrainingTask<RestorationBatch>, IRegister
     private readonly MultiResolutionStftLoss _stftLoss = new();
     private readonly Tensor _window;
     private readonly int _evaluationFiles;
-    private readonly bool _sisdrLoss;
-    private readonly bool _overSuppressionLoss;
-    private readonly bool _stoiLoss;
+    private readonly LossRecipe _loss;
+
+    /// <summary>The loss recipes by name: SI-SDR-led or STFT-led, and which extra terms they add.</summary>
+    private sealed record LossRecipe(bool SiSdr, bool OverSuppression = false, bool Stoi = false);
+
+    private static readonly Dictionary<string, LossRecipe> LossRecipes = new(StringComparer.Ordinal)
+    {
+        ["stft"] = new(SiSdr: false),
+        ["sisdr"] = new(SiSdr: true),
+        ["sisdr-os"] = new(SiSdr: true, OverSuppression: true),
+        ["sisdr-os-stoi"] = new(SiSdr: true, OverSuppression: true, Stoi: true),
+    };
 
     public RestorationTask(TrainingOptions options, RestorationKind kind)
     {
         string data = options.Data ?? throw new OnnxAudioException($"the {Name} task needs --data, a corpus folder with train/clean (make one with 'onnxaudio-train data denoise')");
         _kind = kind;
-        _sisdrLoss = options.Loss switch
-        {
-            null or "stft" => false,
-            "sisdr" or "sisdr-os" or "sisdr-os-stoi" => true,
-            _ => throw new OnnxAudioException($"unknown loss '{options.Loss}' for {Name} (stft, sisdr, sisdr-os or sisdr-os-stoi)"),
-        };
-        _overSuppressionLoss = options.Loss is "sisdr-os" or "sisdr-os-stoi";
-        _stoiLoss = options.Loss == "sisdr-os-stoi";
+        _loss = LossRecipes.TryGetValue(options.Loss ?? "stft", out LossRecipe? recipe) ? recipe
+            : throw new OnnxAudioException($"unknown loss '{options.Loss}' for {Name} ({string.Join(", ", LossRecipes.Keys)})");
         Seeding.Seed(options.Seed);
         Config = ParseArchitecture(options.Architecture, kind);
         _model = new SpectralMaskDenoiser(Config);
@@ -123,12 +126,12 @@ public sealed class RestorationTask : ITrainingTask<RestorationBatch>, IRegister
         Tensor degraded = tensor(batch.Degraded).reshape(batch.Count, batch.Samples);
         Tensor clean = tensor(batch.Clean).reshape(batch.Count, batch.Samples);
         Tensor estimate = Enhance(degraded, tensor(batch.ClipLevels).reshape(batch.Count, 1));
-        Tensor loss = _sisdrLoss
+        Tensor loss = _loss.SiSdr
             ? SiSdrLoss.Compute(estimate, clean) + _stftLoss.Compute(estimate, clean)
             : _stftLoss.Compute(estimate, clean) + 0.05 * SiSdrLoss.Compute(estimate, clean);
-        if (_overSuppressionLoss)
+        if (_loss.OverSuppression)
             loss = loss + OverSuppressionLoss.Compute(estimate, clean);
-        return _stoiLoss ? loss + StoiWeight * StoiLoss.Compute(estimate, clean) : loss;
+        return _loss.Stoi ? loss + StoiWeight * StoiLoss.Compute(estimate, clean) : loss;
     }
 
     /// <summary>Waveforms [batch, samples] → restored waveforms of the same length (whole-signal STFT, zero initial state).</summary>

@@ -91,8 +91,8 @@ public class SpeechSourceTests : IDisposable
     [Fact]
     public void Other_language_voices_say_the_keywords_respelled_only_when_asked_and_a_failed_keyword_is_never_replaced()
     {
-        var english = new SpeakingSource("festival", "ked", "en");
-        var italian = new SpeakingSource("festival-it", "lp", "it");
+        var english = new FakeSource("festival", ["ked"], "en");
+        var italian = new FakeSource("festival-it", ["lp"], "it");
         var set = new SpeechSet([(english, 1.0), (italian, 1.0)], seed: 1, heldOut: []);
         IReadOnlyList<ManifestEntry> Generate(string name, bool accented) => new CorpusGenerator(set, new CorpusOptions
         {
@@ -113,7 +113,7 @@ public class SpeechSourceTests : IDisposable
             Assert.Equal(File.ReadAllBytes(Path.Combine(_root, "plain", e.Path)), File.ReadAllBytes(Path.Combine(_root, "accented", e.Path)));
 
         // A voice that crashes on a keyword at some speeds says it at another; one that cannot say it at all stops the run.
-        var sometimes = new SpeakingSource("festival-it", "lp", "it", fails: (text, wpm) => text == "tri" && wpm % 3 == 0);
+        var sometimes = new FakeSource("festival-it", ["lp"], "it", fails: (text, wpm) => text == "tri" && wpm % 3 == 0);
         var retried = new CorpusGenerator(new SpeechSet([(sometimes, 1.0)], seed: 1, heldOut: []), new CorpusOptions
         {
             OutputDirectory = Path.Combine(_root, "retried"), Seed = 1, RepetitionsPerWord = 12, UnknownPerVoice = 0, SilencePerVoice = 0,
@@ -125,7 +125,7 @@ public class SpeechSourceTests : IDisposable
             Assert.Equal("tri", e.Text);
             Assert.NotEqual(0, e.WordsPerMinute!.Value % 3);
         });
-        var failing = new SpeakingSource("festival-it", "lp", "it", fails: (text, _) => text == "tri");
+        var failing = new FakeSource("festival-it", ["lp"], "it", fails: (text, _) => text == "tri");
         var error = Assert.Throws<OnnxAudioException>(() => new CorpusGenerator(new SpeechSet([(failing, 1.0)], seed: 1, heldOut: []), new CorpusOptions
         {
             OutputDirectory = Path.Combine(_root, "failing"), Seed = 1, RepetitionsPerWord = 1, UnknownPerVoice = 0, SilencePerVoice = 0,
@@ -264,17 +264,8 @@ public class SpeechSourceTests : IDisposable
         Assert.True(p.ExitCode == 0, error);
     }
 
-    private sealed class FakeSource(string name, string[] voices, string language) : ISpeechSynthesizer
-    {
-        public string Name => name;
-
-        public IReadOnlyList<Speaker> Speakers { get; } = voices.Select(v => new Speaker(name, v, language)).ToArray();
-
-        public float[] Speak(string text, Speaker voice, int wordsPerMinute, int pitch) => new float[16000];
-    }
-
-    /// <summary>A synthesizer whose every utterance is a short harmonic burst; it records what it was asked to say.</summary>
-    private sealed class SpeakingSource(string name, string voice, string language, Func<string, int, bool>? fails = null) : ISpeechSynthesizer
+    /// <summary>A synthesizer whose every utterance is a short tone (optionally failing on some texts and speeds); it records what it said.</summary>
+    private sealed class FakeSource(string name, string[] voices, string language, Func<string, int, bool>? fails = null) : ISpeechSynthesizer
     {
         private int _failures;
 
@@ -284,7 +275,7 @@ public class SpeechSourceTests : IDisposable
 
         public string Name => name;
 
-        public IReadOnlyList<Speaker> Speakers { get; } = [new Speaker(name, voice, language)];
+        public IReadOnlyList<Speaker> Speakers { get; } = voices.Select(v => new Speaker(name, v, language)).ToArray();
 
         public float[] Speak(string text, Speaker speaker, int wordsPerMinute, int pitch)
         {
