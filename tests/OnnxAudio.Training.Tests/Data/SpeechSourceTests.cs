@@ -161,9 +161,32 @@ public class SpeechSourceTests : IDisposable
 
     [Trait("Category", "Slow")]
     [RequiresToolFact("text2wave")]
+    public void Festival_sessions_give_the_same_samples_as_one_text2wave_call_per_clip()
+    {
+        // The reference is text2wave itself, one process per clip (how the corpora were made before sessions).
+        using FestivalSynthesizer festival = FestivalSynthesizer.Find();
+        Speaker ked = Assert.Single(festival.Speakers, s => s.Language == "en");
+        (string Text, int Wpm)[] clips = [("left", 200), ("The quick brown fox. It jumps over 12 dogs!", 120), ("go", 160), ("left", 200)];
+        Directory.CreateDirectory(_root);
+        foreach (var (text, wpm) in clips)
+        {
+            string textFile = Path.Combine(_root, "t.txt"), wav = Path.Combine(_root, "t.wav");
+            File.WriteAllText(textFile, text);
+            var start = new ProcessStartInfo("text2wave") { RedirectStandardError = true };
+            foreach (string arg in new[] { "-eval", "(voice_ked_diphone)", "-eval",
+                         FormattableString.Invariant($"(Parameter.set 'Duration_Stretch {Math.Clamp(160.0 / wpm, 0.5, 2.0):0.###})"), textFile, "-o", wav })
+                start.ArgumentList.Add(arg);
+            using (var process = Process.Start(start)!)
+                process.WaitForExit();
+            Assert.Equal(AudioFile.ReadMono(wav, 16000), festival.Speak(text, ked, wpm, 50));
+        }
+    }
+
+    [Trait("Category", "Slow")]
+    [RequiresToolFact("text2wave")]
     public void Festival_speaks_english_and_reads_other_languages_in_their_encoding()
     {
-        FestivalSynthesizer festival = FestivalSynthesizer.Find();
+        using FestivalSynthesizer festival = FestivalSynthesizer.Find();
         Speaker ked = Assert.Single(festival.Speakers, s => s.Language == "en");
         Assert.InRange(festival.Speak("seven left", ked, 160, 50).Length / 16000.0, 0.5, 2.5);
         if (festival.Speakers.FirstOrDefault(s => s.Language == "cs") is Speaker czech)
