@@ -36,7 +36,10 @@ internal static class TrainCli
         var dataDir = new Option<string?>("--data") { Description = "The task's data folder (corpus or your dataset)" };
         var arch = new Option<string?>("--arch") { Description = "Model architecture, where the task offers several" };
         var timeLimit = new Option<double?>("--time-limit-minutes") { Description = "Pause with a checkpoint after this long (continue with 'resume')" };
-        var loss = new Option<string?>("--loss") { Description = "Loss recipe, where the task offers several (restoration: stft, sisdr, sisdr-os or sisdr-os-stoi; codec: reconstruction or gan)" };
+        var loss = new Option<string?>("--loss")
+        {
+            Description = "Loss recipe, where the task offers several (restoration: stft, sisdr, sisdr-os, sisdr-os-stoi or sisdr-os-stoi50; codec: reconstruction or gan)",
+        };
         var noise = new Option<string?>("--noise")
         {
             Description = "Denoising: the synthetic noise mixed in, classic (default), extended (adds shaped and modulated noise) or babble (extended, one noise in three babble)",
@@ -75,7 +78,7 @@ internal static class TrainCli
         var moreSteps = new Option<int?>("--steps") { Description = "Raise the run's total steps" };
         var newLoss = new Option<string?>("--loss")
         {
-            Description = "Switch the loss recipe from here on (restoration: stft, sisdr, sisdr-os or sisdr-os-stoi; codec: reconstruction or gan, which adds a discriminator)",
+            Description = "Switch the loss recipe from here on (restoration: stft, sisdr, sisdr-os, sisdr-os-stoi or sisdr-os-stoi50; codec: reconstruction or gan, which adds a discriminator)",
         };
         var newNoise = new Option<string?>("--noise") { Description = "Denoising: switch the synthetic noise from here on (classic, extended or babble)" };
         var newKeepEvery = new Option<int?>("--keep-every") { Description = "Keep the weights every N steps from here on (0: off)" };
@@ -116,7 +119,8 @@ internal static class TrainCli
         });
 
         var model = new Option<string>("--model", "-m") { Description = "ONNX file to write", Required = true };
-        var export = new Command("export", "Export a run's checkpoint to ONNX, with its metadata") { outDir, model };
+        var keptStep = new Option<int?>("--step") { Description = "Export the weights kept at this step (kept/step-N.bin) instead of the checkpoint" };
+        var export = new Command("export", "Export a run's checkpoint (or a kept snapshot) to ONNX, with its metadata") { outDir, model, keptStep };
         export.SetAction(parse =>
         {
             string folder = parse.GetValue(outDir)!;
@@ -124,7 +128,7 @@ internal static class TrainCli
             using ITrainingRun run = TaskCatalog.Create(settings.Task, WithFolder(settings.Options, folder, null));
             // The command that started the run, then every resume that changed it (e.g. a switch of loss).
             string command = string.Join("; then ", new[] { settings.Command }.Concat(settings.Changes));
-            TrainingRecord record = run.ExportCheckpoint(parse.GetValue(model)!, command);
+            TrainingRecord record = run.ExportCheckpoint(parse.GetValue(model)!, command, parse.GetValue(keptStep));
             stdout.WriteLine($"{parse.GetValue(model)}: {record.Task} model after {record.Steps} steps; " +
                 string.Join(", ", record.Metrics.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value:0.####}"))));
             return 0;

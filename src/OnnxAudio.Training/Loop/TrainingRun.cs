@@ -11,8 +11,8 @@ public interface ITrainingRun : IDisposable
     /// <summary>Held-out metrics of the checkpoint's weights.</summary>
     IReadOnlyDictionary<string, double> EvaluateCheckpoint();
 
-    /// <summary>Exports the checkpoint's weights to ONNX; returns the record written into its metadata.</summary>
-    TrainingRecord ExportCheckpoint(string onnxPath, string command);
+    /// <summary>Exports the checkpoint's weights (or those kept at <paramref name="keptStep"/>) to ONNX; returns the record written into its metadata.</summary>
+    TrainingRecord ExportCheckpoint(string onnxPath, string command, int? keptStep = null);
 
     /// <summary>Writes the mean of several weight files of this run's model, with the checkpoint's state, into <paramref name="checkpointFolder"/>.</summary>
     void AverageInto(IReadOnlyList<string> weightFiles, string checkpointFolder);
@@ -33,9 +33,21 @@ public sealed class TrainingRun<TBatch>(ITrainingTask<TBatch> task, TrainingOpti
         return task.Evaluate();
     }
 
-    public TrainingRecord ExportCheckpoint(string onnxPath, string command)
+    public TrainingRecord ExportCheckpoint(string onnxPath, string command, int? keptStep = null)
     {
         CheckpointState state = Checkpoint.LoadModel(CheckpointFolder, task.Model);
+        if (keptStep is int step)
+        {
+            // A snapshot kept along the run: its weights, its step, and the training time the log shows at that step.
+            string weights = Trainer<TBatch>.KeptWeights(options.OutputDirectory, step);
+            if (!File.Exists(weights))
+                throw new OnnxAudioException($"{weights}: no weights kept at step {step} in this run (see the run's kept/ folder)");
+            task.Model.load(weights);
+            var logged = new TrainingLog(options.OutputDirectory, step).Train.LastOrDefault(r => r.Step == step);
+            state.Step = step;
+            state.ElapsedSeconds = logged.Step == step ? logged.Seconds : 0;
+        }
+
         task.Model.eval();
         IReadOnlyDictionary<string, double> metrics;
         using (no_grad())

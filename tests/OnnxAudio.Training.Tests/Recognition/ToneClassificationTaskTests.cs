@@ -136,6 +136,23 @@ public class ToneClassificationTaskTests : IDisposable
         kept.Model.load(Trainer<FeatureBatch>.KeptWeights(options.OutputDirectory, 20));
         Assert.Equal(last, kept.Model.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray());
 
+        // A kept snapshot exports with its own step and the training time logged at that step, not the checkpoint's.
+        string early = Path.Combine(_folder, "step5.onnx"), final = Path.Combine(_folder, "step20.onnx");
+        using (var exporter = new ToneClassificationTask(options, 320, 50))
+        {
+            var run = new TrainingRun<FeatureBatch>(exporter, options);
+            TrainingRecord record = run.ExportCheckpoint(early, "test", keptStep: 5);
+            Assert.Equal(5, record.Steps);
+            double logged = double.Parse(File.ReadLines(Path.Combine(options.OutputDirectory, "train-log.csv")).First(l => l.StartsWith("5,", StringComparison.Ordinal)).Split(',')[3],
+                System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(logged, record.TrainingSeconds, 3);
+            Assert.Equal(20, run.ExportCheckpoint(final, "test").Steps);
+            var missing = Assert.Throws<OnnxAudioException>(() => run.ExportCheckpoint(early, "test", keptStep: 7));
+            Assert.Contains("step-7.bin", missing.Message);
+        }
+
+        Assert.False(File.ReadAllBytes(early).AsSpan().SequenceEqual(File.ReadAllBytes(final)));
+
         // A second run initialised from the first starts from its final weights (same architecture: every weight fits).
         TrainingOptions warm = Options("warm", 1) with { InitFrom = options.OutputDirectory, LearningRate = 1e-12 };
         var log = new StringWriter();
