@@ -17,7 +17,7 @@ namespace OnnxAudio.Training.Restoration;
 /// Trains a <see cref="SpectralMaskDenoiser"/> for denoising or declipping on 2 s segments from a
 /// <see cref="RestorationCorpus"/>. Loss ("stft", the default): multi-resolution STFT loss minus 0.05 × SI-SDR of the
 /// resynthesised waveform; ("sisdr"): −SI-SDR plus the MR-STFT loss; ("sisdr-os"): plus <see cref="OverSuppressionLoss"/>;
-/// ("sisdr-os-stoi"): plus 10 × <see cref="StoiLoss"/>. For declipping the estimate first goes through <see cref="ClipConsistency"/> (samples below the clipping
+/// ("sisdr-os-stoi"): plus 10 × <see cref="StoiLoss"/>; ("sisdr-os-stoi50"): plus 50 × it. For declipping the estimate first goes through <see cref="ClipConsistency"/> (samples below the clipping
 /// level are the input's own, clipped ones at least the level), the same projection the runtime applies. Held-out
 /// metrics: SI-SDR and STOI of the input and output on the held-out voices.
 /// </summary>
@@ -37,9 +37,6 @@ public sealed class RestorationTask : ITrainingTask<RestorationBatch>, IRegister
     public const int SegmentSamples = 2 * SampleRate;
     private const int EvaluationFiles = 100;
 
-    /// <summary>Weight of the STOI term in "sisdr-os-stoi": 0.01 of STOI counts as 0.1 dB of SI-SDR.</summary>
-    private const double StoiWeight = 10;
-
     private readonly SpectralMaskDenoiser _model;
     private readonly RestorationKind _kind;
     private readonly RestorationCorpus _heldOut;
@@ -48,15 +45,19 @@ public sealed class RestorationTask : ITrainingTask<RestorationBatch>, IRegister
     private readonly int _evaluationFiles;
     private readonly LossRecipe _loss;
 
-    /// <summary>The loss recipes by name: SI-SDR-led or STFT-led, and which extra terms they add.</summary>
-    private sealed record LossRecipe(bool SiSdr, bool OverSuppression = false, bool Stoi = false);
+    /// <summary>
+    /// The loss recipes by name: SI-SDR-led or STFT-led, and which extra terms they add. A STOI weight of 10 counts 0.01
+    /// of STOI as 0.1 dB of SI-SDR.
+    /// </summary>
+    private sealed record LossRecipe(bool SiSdr, bool OverSuppression = false, double StoiWeight = 0);
 
     private static readonly Dictionary<string, LossRecipe> LossRecipes = new(StringComparer.Ordinal)
     {
         ["stft"] = new(SiSdr: false),
         ["sisdr"] = new(SiSdr: true),
         ["sisdr-os"] = new(SiSdr: true, OverSuppression: true),
-        ["sisdr-os-stoi"] = new(SiSdr: true, OverSuppression: true, Stoi: true),
+        ["sisdr-os-stoi"] = new(SiSdr: true, OverSuppression: true, StoiWeight: 10),
+        ["sisdr-os-stoi50"] = new(SiSdr: true, OverSuppression: true, StoiWeight: 50),
     };
 
     public RestorationTask(TrainingOptions options, RestorationKind kind)
@@ -131,7 +132,7 @@ public sealed class RestorationTask : ITrainingTask<RestorationBatch>, IRegister
             : _stftLoss.Compute(estimate, clean) + 0.05 * SiSdrLoss.Compute(estimate, clean);
         if (_loss.OverSuppression)
             loss = loss + OverSuppressionLoss.Compute(estimate, clean);
-        return _loss.Stoi ? loss + StoiWeight * StoiLoss.Compute(estimate, clean) : loss;
+        return _loss.StoiWeight > 0 ? loss + _loss.StoiWeight * StoiLoss.Compute(estimate, clean) : loss;
     }
 
     /// <summary>Waveforms [batch, samples] → restored waveforms of the same length (whole-signal STFT, zero initial state).</summary>
