@@ -272,7 +272,8 @@ public class SpeechSourceTests : IDisposable
         Assert.Contains("singing", (string)hedgeNode["cleaning_rule"]!);
     }
 
-    private static void Ogg(float[] samples, string path)
+    /// <summary>Writes <paramref name="samples"/> as a 44.1 kHz stereo Ogg Vorbis file, the format of the packages' recordings.</summary>
+    internal static void Ogg(float[] samples, string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         string wav = path + ".wav";
