@@ -149,6 +149,8 @@ public sealed class CodecTask : ITrainingTask<WaveformBatch>, IRegisteredTask
     /// </summary>
     public float[] Roundtrip(float[] clean, int codebooks)
     {
+        // Evaluation runs hundreds of forward passes outside the trainer's steps: each is guarded like a step.
+        using var guard = NativeStepGuard.Enter();
         using var scope = NewDisposeScope();
         int unit = _codec.Spec.SamplesPerFrame;
         int padded = (clean.Length + unit - 1) / unit * unit + unit;

@@ -113,7 +113,9 @@ public sealed class KeywordSpottingTask : ITrainingTask<FeatureBatch>, IRegister
                 examples.Add(FeatureExample.FromClip(logMel, x, clip.LabelIndex));
             }
 
-            correct += FeatureBatch.Collate(examples).CountCorrect(_model);
+            FeatureBatch batch = FeatureBatch.Collate(examples);
+            using (NativeStepGuard.Enter())
+                correct += batch.CountCorrect(_model);
         }
 
         return correct / (double)indices.Length;
@@ -158,8 +160,10 @@ public sealed class KeywordSpottingTask : ITrainingTask<FeatureBatch>, IRegister
             }
 
             FeatureBatch batch = FeatureBatch.Collate(examples);
-            using Tensor output = _model.forward(tensor(batch.Features).reshape(batch.Shape));
-            float[] flat = output.data<float>().ToArray();
+            float[] flat;
+            using (NativeStepGuard.Enter())
+            using (Tensor output = _model.forward(tensor(batch.Features).reshape(batch.Shape)))
+                flat = output.data<float>().ToArray();
             for (int b = 0; b < examples.Count; b++)
             {
                 logits.Add(flat.AsSpan(b * Labels.Count, Labels.Count).ToArray());

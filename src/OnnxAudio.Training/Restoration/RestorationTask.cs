@@ -152,9 +152,10 @@ public sealed class RestorationTask : ITrainingTask<RestorationBatch>, IRegister
         for (int i = 0; i < _evaluationFiles; i++)
         {
             var (degraded, clean, level) = HeldOutPair(i);
-            using var scope = NewDisposeScope();
-            float[] restored = Enhance(tensor(degraded).reshape(1, degraded.Length), tensor(new[] { level }).reshape(1, 1))
-                .data<float>().ToArray();
+            float[] restored;
+            using (NativeStepGuard.Enter())
+            using (NewDisposeScope())
+                restored = Enhance(tensor(degraded).reshape(1, degraded.Length), tensor(new[] { level }).reshape(1, 1)).data<float>().ToArray();
             siIn += SignalMetrics.SiSdr(clean, degraded);
             siOut += SignalMetrics.SiSdr(clean, restored);
             stoiIn += Stoi.Compute(clean, degraded, SampleRate);
