@@ -56,6 +56,7 @@ public static class NonKeywordStream
         if (max > 0.99f)
             for (int i = 0; i < mixed.Length; i++)
                 mixed[i] *= 0.99f / max;
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         AudioFile.WriteMono(path, mixed, 16000, new WavWriterOptions { Encoding = WavSampleEncoding.Float32, Overwrite = true });
         var summary = new Summary(path, minutes, used, distinct.Count, speakers.Length, snrDb, noiseFolder, speakers.Select(s => s.Id).ToArray());
         File.WriteAllText(Path.ChangeExtension(path, ".json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));

@@ -45,7 +45,7 @@ public sealed class NonKeywordStreamTests : IDisposable
 
         var set = new SpeechSet([(hedgewars, 1.0)], seed: 1);
         Split[] all = [Split.Train, Split.Validation, Split.Test];
-        string path = Path.Combine(_root, "stream.wav");
+        string path = Path.Combine(_root, "streams", "stream.wav");   // a folder that does not exist yet
         NonKeywordStream.Summary summary = NonKeywordStream.Write(path, set, all, minutes: 1.5, noise, snrDb: 10, seed: 1);
 
         float[] x = AudioFile.ReadMono(path, 16000);
