@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using OnnxAudio.Training.Loop;
+using OnnxAudio.Training.Restoration;
 using TorchSharp;
 using OnnxAudio.Graphs;
 
@@ -36,10 +37,8 @@ internal static class TrainCli
         var dataDir = new Option<string?>("--data") { Description = "The task's data folder (corpus or your dataset)" };
         var arch = new Option<string?>("--arch") { Description = "Model architecture, where the task offers several" };
         var timeLimit = new Option<double?>("--time-limit-minutes") { Description = "Pause with a checkpoint after this long (continue with 'resume')" };
-        var loss = new Option<string?>("--loss")
-        {
-            Description = "Loss recipe, where the task offers several (restoration: stft, sisdr, sisdr-os, sisdr-os-stoi or sisdr-os-stoi50; codec: reconstruction or gan)",
-        };
+        string lossNames = $"restoration: {string.Join(", ", RestorationTask.LossNames)}; codec: reconstruction or gan, which adds a discriminator";
+        var loss = new Option<string?>("--loss") { Description = $"Loss recipe, where the task offers several ({lossNames})" };
         var noise = new Option<string?>("--noise")
         {
             Description = "Denoising: the synthetic noise mixed in, classic (default), extended (adds shaped and modulated noise) or babble (extended, one noise in three babble)",
@@ -76,10 +75,7 @@ internal static class TrainCli
         });
 
         var moreSteps = new Option<int?>("--steps") { Description = "Raise the run's total steps" };
-        var newLoss = new Option<string?>("--loss")
-        {
-            Description = "Switch the loss recipe from here on (restoration: stft, sisdr, sisdr-os, sisdr-os-stoi or sisdr-os-stoi50; codec: reconstruction or gan, which adds a discriminator)",
-        };
+        var newLoss = new Option<string?>("--loss") { Description = $"Switch the loss recipe from here on ({lossNames})" };
         var newNoise = new Option<string?>("--noise") { Description = "Denoising: switch the synthetic noise from here on (classic, extended or babble)" };
         var newKeepEvery = new Option<int?>("--keep-every") { Description = "Keep the weights every N steps from here on (0: off)" };
         var resume = new Command("resume", "Continue a run from its last checkpoint") { outDir, moreSteps, timeLimit, newLoss, newNoise, newKeepEvery };

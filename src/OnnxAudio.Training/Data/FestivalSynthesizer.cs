@@ -194,7 +194,8 @@ public sealed class FestivalSynthesizer : ISpeechSynthesizer, IDisposable
             while (true)
             {
                 var line = _process.StandardOutput.ReadLineAsync();
-                if (!line.Wait(deadline - DateTime.UtcNow < TimeSpan.Zero ? TimeSpan.Zero : deadline - DateTime.UtcNow))
+                TimeSpan left = deadline - DateTime.UtcNow;
+                if (!line.Wait(left > TimeSpan.Zero ? left : TimeSpan.Zero))
                     throw new OnnxAudioException($"festival did not finish {what} in {Timeout.TotalSeconds:0} s");
                 if (line.Result is null)
                     throw Failure(what);

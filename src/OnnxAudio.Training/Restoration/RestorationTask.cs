@@ -60,6 +60,9 @@ public sealed class RestorationTask : ITrainingTask<RestorationBatch>, IRegister
         ["sisdr-os-stoi50"] = new(SiSdr: true, OverSuppression: true, StoiWeight: 50),
     };
 
+    /// <summary>The names <c>--loss</c> accepts for restoration tasks.</summary>
+    public static IReadOnlyCollection<string> LossNames => LossRecipes.Keys;
+
     public RestorationTask(TrainingOptions options, RestorationKind kind)
     {
         string data = options.Data ?? throw new OnnxAudioException($"the {Name} task needs --data, a corpus folder with train/clean (make one with 'onnxaudio-train data denoise')");
