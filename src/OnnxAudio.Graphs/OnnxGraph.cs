@@ -258,6 +258,22 @@ public sealed class OnnxGraph
     public static IReadOnlyDictionary<string, string> ReadMetadata(byte[] modelBytes) =>
         ModelProto.Parser.ParseFrom(modelBytes).MetadataProps.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
 
+    /// <summary>A serialized model with some metadata_props set to new values (added if missing); the graph is unchanged.</summary>
+    public static byte[] WithMetadata(byte[] modelBytes, IReadOnlyDictionary<string, string> entries)
+    {
+        ModelProto model = ModelProto.Parser.ParseFrom(modelBytes);
+        foreach (var (key, value) in entries)
+        {
+            StringStringEntryProto? existing = model.MetadataProps.FirstOrDefault(p => p.Key == key);
+            if (existing is null)
+                model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+            else
+                existing.Value = value;
+        }
+
+        return model.ToByteArray();
+    }
+
     /// <summary>The serialized model.</summary>
     public byte[] ToBytes(string producerVersion = "0.1.0") => ToModel(producerVersion).ToByteArray();
 

@@ -82,9 +82,19 @@ public static class WaveformGraphs
             spectrum = g.Op("Sqrt", [spectrum]);
         var filters = new MelFilterBank(features.SampleRate, features.NFft, features.NMels, features.FMin, features.FMax, features.Scale, features.Normalization);
         OnnxValue mel = g.MatMul(g.Initializer("mel_filters", filters.ToMatrix(), features.NMels, stft.Bins), spectrum);  // [batch, mels, frames]
+        OnnxValue floor = g.Scalar("log_floor", features.LogFloor);
+        if (features.Reference == LevelReference.ClipPeak)
+        {
+            // As LogMelSpectrogram: divide by the clip's peak (at least the log floor), floor DynamicRangeDb below it.
+            OnnxValue peak = g.Op("Max", [g.Op("ReduceMax", [mel], ("axes", new long[] { 1, 2 }), ("keepdims", 1L)), floor]);
+            mel = g.Mul(mel, g.Op("Reciprocal", [peak]));
+            floor = g.Op("Max", [g.Div(floor, peak), g.Scalar("range_floor", (float)Math.Pow(10, -features.DynamicRangeDb / 10))]);
+            mel = g.Op("Max", [mel, floor]);
+        }
+
         if (features.Log != LogCompression.None)
         {
-            mel = g.Op("Log", [g.Op("Max", [mel, g.Scalar("log_floor", features.LogFloor)])]);
+            mel = g.Op("Log", [g.Op("Max", [mel, floor])]);
             if (features.Log == LogCompression.Decibels)
                 mel = g.Mul(mel, g.Scalar("db_per_neper", (float)(10 / Math.Log(10))));
         }

@@ -52,8 +52,12 @@ internal static class TrainCli
         {
             Description = "Keyword spotting: draw clips so that no speech source predicts the class, each source's share scaled by a weight (festival:3; all: every source at 1)",
         };
+        var levelReference = new Option<string?>("--level-reference")
+        {
+            Description = "Keyword spotting: log-mel values against the signal's scale (absolute, the default) or the clip's peak (clip-peak: 60 dB below it, level-independent)",
+        };
         var train = new Command("train", "Train a model from scratch (or from --init-from) into a run folder") { task, outDir, steps, batch, lr,
-            seed, evalEvery, checkpointEvery, timeLimit, dataDir, arch, loss, noise, initFrom, keepEvery, balance };
+            seed, evalEvery, checkpointEvery, timeLimit, dataDir, arch, loss, noise, initFrom, keepEvery, balance, levelReference };
         train.SetAction(parse =>
         {
             var options = new TrainingOptions
@@ -64,7 +68,7 @@ internal static class TrainCli
                 Data = parse.GetValue(dataDir) is string d ? Path.GetFullPath(d) : null, Architecture = parse.GetValue(arch),
                 Loss = parse.GetValue(loss), Noise = parse.GetValue(noise),
                 InitFrom = parse.GetValue(initFrom) is string i ? Path.GetFullPath(i) : null, KeepEvery = parse.GetValue(keepEvery),
-                BalanceSources = parse.GetValue(balance),
+                BalanceSources = parse.GetValue(balance), LevelReference = parse.GetValue(levelReference),
             };
             string command = "onnxaudio-train " + string.Join(' ', args);
             var settings = new RunSettings { Task = parse.GetValue(task)!, Command = command, Options = options };

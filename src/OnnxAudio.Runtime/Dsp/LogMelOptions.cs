@@ -36,6 +36,12 @@ public sealed class LogMelOptions
     /// <summary>Smallest value before the logarithm (avoids log 0).</summary>
     public float LogFloor { get; init; } = 1e-6f;
 
+    /// <summary>What the values are measured against: the signal's scale, or the clip's loudest mel value.</summary>
+    public LevelReference Reference { get; init; } = LevelReference.Absolute;
+
+    /// <summary>With <see cref="LevelReference.ClipPeak"/>: how far below the clip's peak (in dB of the mel values) the features reach.</summary>
+    public double DynamicRangeDb { get; init; } = 80;
+
     internal StftOptions ToStftOptions() => new()
     {
         NFft = NFft,

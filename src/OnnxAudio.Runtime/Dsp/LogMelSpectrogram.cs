@@ -63,9 +63,19 @@ public sealed class LogMelSpectrogram
 
     private void Compress(Span<float> mel)
     {
+        float floor = Options.LogFloor;
+        if (Options.Reference == LevelReference.ClipPeak && !mel.IsEmpty)
+        {
+            // Relative to the clip's peak: the peak becomes 1, and the floor sits DynamicRangeDb below it.
+            float peak = MathF.Max(TensorPrimitives.Max(mel), Options.LogFloor);
+            TensorPrimitives.Multiply(mel, 1 / peak, mel);
+            floor = MathF.Max(Options.LogFloor / peak, (float)Math.Pow(10, -Options.DynamicRangeDb / 10));
+            TensorPrimitives.Max(mel, floor, mel);
+        }
+
         if (Options.Log == LogCompression.None)
             return;
-        TensorPrimitives.Max(mel, Options.LogFloor, mel);
+        TensorPrimitives.Max(mel, floor, mel);
         if (Options.Log == LogCompression.Natural)
         {
             TensorPrimitives.Log(mel, mel);

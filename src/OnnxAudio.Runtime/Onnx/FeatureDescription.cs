@@ -31,6 +31,8 @@ public static class FeatureDescription
         ["spectrum"] = Name(o.Spectrum),
         ["log"] = o.Log == LogCompression.Decibels ? "db" : Name(o.Log),
         ["log_floor"] = o.LogFloor,
+        ["level_reference"] = Name(o.Reference),
+        ["dynamic_range_db"] = o.DynamicRangeDb,
         ["layout"] = "batch, mels, frames",
     }.ToJsonString();
 
@@ -62,6 +64,8 @@ public static class FeatureDescription
                 Spectrum = Enum(f, "spectrum", defaults.Spectrum, model),
                 Log = f.TryGetProperty("log", out JsonElement l) && l.GetString() == "db" ? LogCompression.Decibels : Enum(f, "log", defaults.Log, model),
                 LogFloor = f.TryGetProperty("log_floor", out JsonElement floor) ? floor.GetSingle() : defaults.LogFloor,
+                Reference = Enum(f, "level_reference", defaults.Reference, model),
+                DynamicRangeDb = f.TryGetProperty("dynamic_range_db", out JsonElement range) ? range.GetDouble() : defaults.DynamicRangeDb,
             };
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)

@@ -60,6 +60,13 @@ public sealed record TrainingOptions
     public string? BalanceSources { get; init; }
 
     /// <summary>
+    /// Keyword spotting: what the log-mel features are measured against — "absolute" (null, the default: the signal's
+    /// scale) or "clip-peak" (the clip's loudest mel value, 60 dB of range: the model never sees the input level).
+    /// Part of the exported model's feature metadata; fixed for a run.
+    /// </summary>
+    public string? LevelReference { get; init; }
+
+    /// <summary>
     /// Warm start: a run (or checkpoint) folder whose model weights initialise this run's model wherever names and shapes
     /// match (e.g. a causal denoiser's weights for its look-ahead variant); the optimizer starts afresh.
     /// </summary>

@@ -38,13 +38,14 @@ public sealed class KeywordSpottingTask : ITrainingTask<FeatureBatch>, IRegister
 
     private readonly nn.Module<Tensor, Tensor> _model;
     private readonly FolderPerLabelDataset _validation;
-    private readonly LogMelOptions _features = new() { NMels = 40 };
+    private readonly LogMelOptions _features;
     private readonly KwsArchitecture _architecture;
 
     public KeywordSpottingTask(TrainingOptions options)
     {
         string data = options.Data ?? throw new OnnxAudioException("the kws task needs --data, a Speech Commands-layout folder (make one with 'onnxaudio-train data kws')");
         _architecture = ParseArchitecture(options.Architecture);
+        _features = Features(options.LevelReference);
         Seeding.Seed(options.Seed);
         var train = new FolderPerLabelDataset(data, Split.Train, CorpusGenerator.Keywords);
         Split heldOut = options.EvaluationSplit == "test" ? Split.Test : Split.Validation;
@@ -78,6 +79,17 @@ public sealed class KeywordSpottingTask : ITrainingTask<FeatureBatch>, IRegister
         "transformer" => KwsArchitecture.Transformer,
         "bcresnet" => KwsArchitecture.BcResNet,
         _ => throw new OnnxAudioException($"unknown architecture '{name}' (dscnn, crnn, transformer or bcresnet)"),
+    };
+
+    /// <summary>
+    /// The front end: 40 log-mel bands; with "clip-peak" measured from the clip's peak down 60 dB (a 1e-10 floor, far below
+    /// any 16-bit signal's noise, so that the level never reaches the features between −40 and 0 dBFS).
+    /// </summary>
+    public static LogMelOptions Features(string? levelReference) => levelReference?.ToLowerInvariant() switch
+    {
+        null or "absolute" => new LogMelOptions { NMels = 40 },
+        "clip-peak" => new LogMelOptions { NMels = 40, LogFloor = 1e-10f, Reference = LevelReference.ClipPeak, DynamicRangeDb = 60 },
+        _ => throw new OnnxAudioException($"unknown level reference '{levelReference}' (absolute or clip-peak)"),
     };
 
     public Tensor ComputeLoss(FeatureBatch batch) =>

@@ -54,6 +54,65 @@ public class MelTests
             }
     }
 
+    [Theory]
+    [InlineData(LogCompression.Natural, 60)]
+    [InlineData(LogCompression.Decibels, 80)]
+    public void Clip_peak_reference_is_the_definition_computed_directly(LogCompression log, double rangeDb)
+    {
+        var options = new LogMelOptions { Log = log, LogFloor = 1e-12f, Reference = LevelReference.ClipPeak, DynamicRangeDb = rangeDb };
+        float[] x = DspReference.RandomSignal(16000, 7);
+        for (int i = 6000; i < 12000; i++)
+            x[i] *= 1e-5f; // a stretch far below the peak, so that the floor binds
+        float[] ours = new LogMelSpectrogram(options).Compute(x);
+        var frames = DspReference.Stft(x, 512, 160, DspReference.Hann(400, true), center: true, reflect: true);
+        double[,] mel = DspReference.MelMatrix(16000, 512, 40, 20, 8000, htk: false, slaneyNorm: true);
+        var energy = new double[frames.Length * 40];
+        for (int t = 0; t < frames.Length; t++)
+            for (int m = 0; m < 40; m++)
+                for (int k = 0; k < 257; k++)
+                    energy[t * 40 + m] += mel[m, k] * frames[t][k].MagnitudeSquared;
+        // librosa's power_to_db(S, ref=np.max, top_db=range), in the options' log unit.
+        double peak = energy.Max(), unit = log == LogCompression.Natural ? 1 : 10 / Math.Log(10);
+        int floored = 0;
+        for (int i = 0; i < energy.Length; i++)
+        {
+            double expected = unit * Math.Max(Math.Log(energy[i] / peak), -rangeDb * Math.Log(10) / 10);
+            floored += expected <= unit * -rangeDb * Math.Log(10) / 10 ? 1 : 0;
+            Assert.True(Math.Abs(expected - ours[i]) <= 2e-3 * unit, $"value {i}: {ours[i]} vs {expected}");
+        }
+
+        Assert.InRange(floored, energy.Length / 10, energy.Length - 1);
+    }
+
+    [Fact]
+    public void Clip_peak_features_do_not_depend_on_the_input_level()
+    {
+        var options = new LogMelOptions { LogFloor = 1e-12f, Reference = LevelReference.ClipPeak, DynamicRangeDb = 60 };
+        var logMel = new LogMelSpectrogram(options);
+        float[] x = DspReference.RandomSignal(16000, 8);
+        float[] reference = logMel.Compute(x);
+        foreach (double db in new[] { -40.0, -24, -6, 6 })
+        {
+            float g = (float)Math.Pow(10, db / 20);
+            float[] scaled = logMel.Compute(x.Select(v => v * g).ToArray());
+            for (int i = 0; i < reference.Length; i++)
+                Assert.True(Math.Abs(reference[i] - scaled[i]) <= 1e-3, $"{db} dB, value {i}: {scaled[i]} vs {reference[i]}");
+        }
+
+        // The absolute reference moves with the level: 20 dB down lowers every (unfloored) value by ln(100).
+        var absolute = new LogMelSpectrogram(new LogMelOptions { LogFloor = 1e-12f });
+        float[] loud = absolute.Compute(x), quiet = absolute.Compute(x.Select(v => v * 0.1f).ToArray());
+        Assert.Equal(Math.Log(100), loud[500] - quiet[500], 3);
+    }
+
+    [Fact]
+    public void Clip_peak_features_of_digital_silence_are_zero_not_nan()
+    {
+        var logMel = new LogMelSpectrogram(new LogMelOptions { Reference = LevelReference.ClipPeak, DynamicRangeDb = 60 });
+        float[] f = logMel.Compute(new float[16000]);
+        Assert.All(f, v => Assert.Equal(0f, v));
+    }
+
     [Fact]
     public void Mfcc_is_the_orthonormal_dct_of_log_mel()
     {

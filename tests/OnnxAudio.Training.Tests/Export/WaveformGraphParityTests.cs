@@ -1,6 +1,8 @@
 using OnnxAudio.Tests.TestSupport;
 using Microsoft.ML.OnnxRuntime;
 using OnnxAudio.Audio;
+using OnnxAudio.Dsp;
+using OnnxAudio.Onnx;
 using OnnxAudio.Compression;
 using OnnxAudio.Recognition;
 using OnnxAudio.Restoration;
@@ -78,6 +80,42 @@ public class WaveformGraphParityTests
 
         float[] actual = Run(graph, ("waveform", batch, [clips.Length, n]))["probabilities"];
         Assert.True(MaxDifference(expected, actual) <= Tolerance, $"max difference {MaxDifference(expected, actual)}");
+    }
+
+    [Fact]
+    public void Clip_peak_features_match_the_classifier_at_every_level()
+    {
+        // The shipped keyword network with its metadata switched to the clip-peak front end: the graph must normalise
+        // exactly as LogMelSpectrogram does (the network itself does not matter for parity).
+        string path = Repository("models/kws.onnx");
+        byte[] original = File.ReadAllBytes(path);
+        LogMelOptions features = RecognitionSpec.Read(ModelInfo.From(path, OnnxGraph.ReadMetadata(original))).Features;
+        var clipPeak = new LogMelOptions
+        {
+            SampleRate = features.SampleRate, NFft = features.NFft, HopLength = features.HopLength, WinLength = features.WinLength,
+            NMels = features.NMels, LogFloor = 1e-10f, Reference = LevelReference.ClipPeak, DynamicRangeDb = 60,
+        };
+        byte[] model = OnnxGraph.WithMetadata(original, new Dictionary<string, string> { [RecognitionSpec.FeaturesKey] = FeatureDescription.Write(clipPeak) });
+        using var classifier = AudioClassifier.Load(model, "clip-peak.onnx");
+        Assert.Equal(LevelReference.ClipPeak, classifier.Spec.Features.Reference);
+        using var graph = new InferenceSession(WaveformGraphs.Build("kws", model, "clip-peak.onnx").ToBytes());
+        int n = classifier.ClipSamples, labels = classifier.Labels.Count;
+        float[] speech = Speech();
+        double[] levels = [0, -20, -40, -80];
+        var batch = new float[levels.Length * n];
+        var expected = new float[levels.Length * labels];
+        for (int c = 0; c < levels.Length; c++)
+        {
+            float g = (float)Math.Pow(10, levels[c] / 20) / speech.AsSpan(0, n).ToArray().Max(MathF.Abs);
+            for (int i = 0; i < n; i++)
+                batch[c * n + i] = speech[i] * g;
+            classifier.Probabilities(batch.AsSpan(c * n, n), expected.AsSpan(c * labels, labels));
+        }
+
+        float[] actual = Run(graph, ("waveform", batch, [levels.Length, n]))["probabilities"];
+        Assert.True(MaxDifference(expected, actual) <= Tolerance, $"max difference {MaxDifference(expected, actual)}");
+        // And the level no longer matters (down to −40 dBFS, where 16-bit-free float input keeps every detail).
+        Assert.True(MaxDifference(expected.AsSpan(0, labels), expected.AsSpan(2 * labels, labels)) <= 1e-3f);
     }
 
     [Theory]

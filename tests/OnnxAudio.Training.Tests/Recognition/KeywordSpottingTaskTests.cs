@@ -41,12 +41,12 @@ public class KeywordSpottingTaskTests : IDisposable
     [RequiresToolFact("espeak-ng")]
     public void Every_architecture_trains_exports_and_classifies_in_the_runtime_like_torch()
     {
-        foreach (string arch in new[] { "dscnn", "crnn", "transformer", "bcresnet" })
+        foreach (var (arch, level) in new[] { ("dscnn", "absolute"), ("crnn", "absolute"), ("transformer", "absolute"), ("bcresnet", "absolute"), ("dscnn", "clip-peak") })
         {
             var options = new TrainingOptions
             {
                 Steps = 6, BatchSize = 8, WarmupSteps = 2, EvaluateEvery = 0, CheckpointEvery = 6, Seed = 1,
-                OutputDirectory = Path.Combine(_run, arch), Data = Corpus.Value, Architecture = arch,
+                OutputDirectory = Path.Combine(_run, arch + level), Data = Corpus.Value, Architecture = arch, LevelReference = level,
             };
             using var task = new KeywordSpottingTask(options);
             Assert.Equal(22, task.Labels.Count);
@@ -58,12 +58,13 @@ public class KeywordSpottingTaskTests : IDisposable
             using AudioClassifier classifier = AudioClassifier.Load(task.BuildGraph(record).ToBytes(), $"{arch}.onnx");
             Assert.Equal(task.Labels, classifier.Labels);
             Assert.Equal(arch, classifier.Metadata.Get("architecture")!.ToLowerInvariant());
+            Assert.Equal(level == "clip-peak" ? OnnxAudio.Dsp.LevelReference.ClipPeak : OnnxAudio.Dsp.LevelReference.Absolute, classifier.Spec.Features.Reference);
 
             string clip = Directory.GetFiles(Path.Combine(Corpus.Value, "seven")).First();
             float[] audio = AudioFile.ReadMono(clip, 16000);
             float[] ours = new float[22];
             classifier.Probabilities(audio, ours);
-            FeatureExample example = FeatureExample.FromClip(new OnnxAudio.Dsp.LogMelSpectrogram(new OnnxAudio.Dsp.LogMelOptions { NMels = 40 }), audio, 0);
+            FeatureExample example = FeatureExample.FromClip(new OnnxAudio.Dsp.LogMelSpectrogram(KeywordSpottingTask.Features(level)), audio, 0);
             float[] channelMajor = example.Features;
             int frames = example.Frames;
             task.Model.eval();
@@ -71,9 +72,16 @@ public class KeywordSpottingTaskTests : IDisposable
             using (no_grad())
                 expected = OnnxExporter.ToArray(((nn.Module<Tensor, Tensor>)task.Model).forward(tensor(channelMajor).reshape(1, 40, frames)).softmax(1));
             Assert.True(expected.Zip(ours, (a, b) => Math.Abs(a - b)).Max() <= 1e-4, $"{arch}: runtime and torch differ");
+            if (level == "clip-peak")
+            {
+                // The model never sees the level: the clip 30 dB down scores the same.
+                float[] quiet = new float[22];
+                classifier.Probabilities(audio.Select(v => v * 0.0316f).ToArray(), quiet);
+                Assert.True(quiet.Zip(ours, (a, b) => Math.Abs(a - b)).Max() <= 1e-3, $"{arch}: the clip-peak model depends on the level");
+            }
 
             // Export fits a temperature on the held-out split and folds it into the graph: softmax(logits / T).
-            string onnx = Path.Combine(_run, $"{arch}-calibrated.onnx");
+            string onnx = Path.Combine(_run, $"{arch}-{level}-calibrated.onnx");
             task.Export(onnx, record);
             Assert.InRange(task.Temperature, 0.25, 8);
             using AudioClassifier calibrated = AudioClassifier.Load(onnx);
@@ -91,5 +99,6 @@ public class KeywordSpottingTaskTests : IDisposable
         var e = Assert.Throws<OnnxAudioException>(() => new KeywordSpottingTask(new TrainingOptions { OutputDirectory = _run }));
         Assert.Contains("onnxaudio-train data kws", e.Message);
         Assert.Throws<OnnxAudioException>(() => KeywordSpottingTask.ParseArchitecture("lstm9000"));
+        Assert.Contains("clip-peak", Assert.Throws<OnnxAudioException>(() => KeywordSpottingTask.Features("rms")).Message);
     }
 }
