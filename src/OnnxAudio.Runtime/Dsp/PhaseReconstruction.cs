@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace OnnxAudio.Dsp;
 
 /// <summary>
@@ -9,6 +11,8 @@ namespace OnnxAudio.Dsp;
 /// The output frames use <see cref="Stft"/>'s convention (each frame's FFT starts at the frame start), so they go
 /// straight to <see cref="StreamingIstft"/>. One frame of look-ahead: a frame comes out when the next one is pushed.
 /// Deterministic (insignificant bins get phases from a fixed-seed generator). One instance per stream; not thread-safe.
+/// The "heap" is a bucket queue over the frame's log-magnitude range (<see cref="BucketQueue"/>): the order is the
+/// heap's to within 1/256 of that range, at a constant cost per coefficient instead of a logarithmic one.
 /// </summary>
 public sealed class PhaseReconstruction
 {
@@ -26,7 +30,9 @@ public sealed class PhaseReconstruction
     private double[] _timeGradPrevious, _timeGradCurrent;
     private readonly double[] _freqGrad;
     private readonly bool[] _done;
-    private readonly PriorityQueue<int, double> _heap;
+    private readonly BucketQueue _heap;
+    private readonly float[] _signs;      // (−1)^m
+    private readonly float[] _signed, _sin, _cos;
     private uint _random = 0x9E3779B9u;
     private bool _pending;
 
@@ -57,7 +63,13 @@ public sealed class PhaseReconstruction
         _timeGradCurrent = new double[_bins];
         _freqGrad = new double[_bins];
         _done = new bool[_bins];
-        _heap = new PriorityQueue<int, double>(2 * _bins);
+        _heap = new BucketQueue(2 * _bins);
+        _signs = new float[_bins];
+        for (int m = 0; m < _bins; m++)
+            _signs[m] = (m & 1) == 0 ? 1 : -1;
+        _signed = new float[_bins];
+        _sin = new float[_bins];
+        _cos = new float[_bins];
     }
 
     public int Bins => _bins;
@@ -132,10 +144,10 @@ public sealed class PhaseReconstruction
         }
 
         // Keys: m for bin m of the previous frame, _bins + m for the current frame; the largest log-magnitude first.
-        _heap.Clear();
+        _heap.Reset(threshold, max);
         for (int m = 0; m < _bins; m++)
             if (_logPrevious[m] >= threshold)
-                _heap.Enqueue(m, -_logPrevious[m]);
+                _heap.Push(m, _logPrevious[m]);
         while (remaining > 0)
         {
             if (_heap.Count == 0)
@@ -148,11 +160,11 @@ public sealed class PhaseReconstruction
                 _phaseCurrent[start] = _phasePrevious[start] + (_timeGradPrevious[start] + _timeGradCurrent[start]) / 2;
                 _done[start] = true;
                 remaining--;
-                _heap.Enqueue(_bins + start, -log[start]);
+                _heap.Push(_bins + start, log[start]);
                 continue;
             }
 
-            int key = _heap.Dequeue();
+            int key = _heap.Pop();
             if (key < _bins)
             {
                 int m = key;
@@ -161,7 +173,7 @@ public sealed class PhaseReconstruction
                 _phaseCurrent[m] = _phasePrevious[m] + (_timeGradPrevious[m] + _timeGradCurrent[m]) / 2;
                 _done[m] = true;
                 remaining--;
-                _heap.Enqueue(_bins + m, -log[m]);
+                _heap.Push(_bins + m, log[m]);
             }
             else
             {
@@ -171,7 +183,7 @@ public sealed class PhaseReconstruction
                     _phaseCurrent[m + 1] = _phaseCurrent[m] + (_freqGrad[m] + _freqGrad[m + 1]) / 2;
                     _done[m + 1] = true;
                     remaining--;
-                    _heap.Enqueue(_bins + m + 1, -log[m + 1]);
+                    _heap.Push(_bins + m + 1, log[m + 1]);
                 }
 
                 if (m > 0 && !_done[m - 1])
@@ -179,20 +191,23 @@ public sealed class PhaseReconstruction
                     _phaseCurrent[m - 1] = _phaseCurrent[m] - (_freqGrad[m] + _freqGrad[m - 1]) / 2;
                     _done[m - 1] = true;
                     remaining--;
-                    _heap.Enqueue(_bins + m - 1, -log[m - 1]);
+                    _heap.Push(_bins + m - 1, log[m - 1]);
                 }
             }
         }
 
+        // The phase above is for a window centred on the frame's time origin; Stft frames start there, which
+        // turns bin m by e^{−iπm} = (−1)^m. Phases are wrapped to [−π, π] before they narrow to float.
         for (int m = 0; m < _bins; m++)
         {
-            // The phase above is for a window centred on the frame's time origin; Stft frames start there, which
-            // turns bin m by e^{−iπm} = (−1)^m.
-            double phase = _phaseCurrent[m] % (2 * Math.PI);
-            double sign = (m & 1) == 0 ? 1 : -1;
-            real[m] = (float)(sign * _magnitude[m] * Math.Cos(phase));
-            imag[m] = (float)(sign * _magnitude[m] * Math.Sin(phase));
+            double phase = _phaseCurrent[m];
+            _sin[m] = (float)(phase - 2 * Math.PI * Math.Round(phase * (1 / (2 * Math.PI))));
         }
+
+        TensorPrimitives.SinCos(_sin, _sin, _cos);
+        TensorPrimitives.Multiply(_magnitude, _signs, _signed);
+        TensorPrimitives.Multiply(_signed, _cos, real[.._bins]);
+        TensorPrimitives.Multiply(_signed, _sin, imag[.._bins]);
 
         (_phasePrevious, _phaseCurrent) = (_phaseCurrent, _phasePrevious);
         (_timeGradPrevious, _timeGradCurrent) = (_timeGradCurrent, _timeGradPrevious);
@@ -205,5 +220,53 @@ public sealed class PhaseReconstruction
         _random ^= _random >> 17;
         _random ^= _random << 5;
         return _random * (2 * Math.PI / 4294967296.0);
+    }
+}
+
+/// <summary>
+/// A max-priority queue of coefficient keys for <see cref="PhaseReconstruction"/>: priorities in [floor, ceiling]
+/// quantised to 256 buckets, the highest bucket first (last in, first out within one). Each key is pushed at most once
+/// per frame. Constant time per push; pops scan down at most 256 buckets per frame in all.
+/// </summary>
+internal sealed class BucketQueue
+{
+    private const int Buckets = 256;
+    private readonly int[] _head = new int[Buckets];
+    private readonly int[] _next;
+    private double _floor, _scale;
+    private int _top;
+
+    public BucketQueue(int keys) => _next = new int[keys];
+
+    public int Count { get; private set; }
+
+    /// <summary>Empties the queue for priorities between <paramref name="floor"/> and <paramref name="ceiling"/>.</summary>
+    public void Reset(double floor, double ceiling)
+    {
+        Array.Fill(_head, -1);
+        _floor = floor;
+        _scale = (Buckets - 1) / Math.Max(ceiling - floor, 1e-9);
+        _top = -1;
+        Count = 0;
+    }
+
+    public void Push(int key, double priority)
+    {
+        int b = Math.Clamp((int)((priority - _floor) * _scale), 0, Buckets - 1);
+        _next[key] = _head[b];
+        _head[b] = key;
+        _top = Math.Max(_top, b);
+        Count++;
+    }
+
+    /// <summary>A key of the highest non-empty bucket; the queue must not be empty.</summary>
+    public int Pop()
+    {
+        while (_head[_top] < 0)
+            _top--;
+        int key = _head[_top];
+        _head[_top] = _next[key];
+        Count--;
+        return key;
     }
 }
