@@ -76,8 +76,9 @@ internal static class DataCommand
                 var sourceSpec = SpeechSet.ParseSpec(parse.GetValue(speech)!);
                 string[] held = parse.GetValue(heldOut) is { Length: > 0 } h && !h.Contains("none") ? h : [];
                 string cacheFolder = parse.GetValue(cache) ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "onnxaudio", "recordings");
-                var (set, recorded) = OpenSources(stdout, sourceSpec, held, parse.GetValue(seed), parse.GetValue(maxVoices), cacheFolder,
+                var (opened, recorded) = OpenSources(stdout, sourceSpec, held, parse.GetValue(seed), parse.GetValue(maxVoices), cacheFolder,
                     parse.GetValue(maxRecordings), parse.GetValue(splitSeed), cancellationToken);
+                using SpeechSet set = opened;
                 int perRecordedSpeaker = parse.GetValue(perRecorded);
                 var options = new CorpusOptions
                 {
@@ -234,7 +235,8 @@ internal static class DataCommand
             if (parse.GetValue(minutes) is not (> 0 and <= 600))
                 throw new OnnxAudioException("--minutes must lie between 0 and 600");
             string cacheFolder = parse.GetValue(cache) ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "onnxaudio", "recordings");
-            var (set, _) = OpenSources(stdout, spec, [], 1, null, cacheFolder, parse.GetValue(maxRecordings), parse.GetValue(splitSeed), cancellationToken);
+            var (opened, _) = OpenSources(stdout, spec, [], 1, null, cacheFolder, parse.GetValue(maxRecordings), parse.GetValue(splitSeed), cancellationToken);
+            using SpeechSet set = opened;
             var summary = NonKeywordStream.Write(parse.GetValue(outFile)!, set, parse.GetValue(splits)!.Select(ParseSplit).ToArray(), parse.GetValue(minutes),
                 parse.GetValue(noise)!, parse.GetValue(snr), parse.GetValue(seed), cancellationToken);
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -14,8 +14,9 @@ namespace OnnxAudio.Training.Data;
 /// <item>a held-out source (default: flite): every voice is test, so no training or validation corpus ever hears it.
 /// It is the unseen-synthesizer evaluation set.</item>
 /// </list>
+/// Disposing the set disposes the sources that hold resources (Festival's speaking sessions).
 /// </summary>
-public sealed class SpeechSet
+public sealed class SpeechSet : IDisposable
 {
     public static readonly string[] DefaultHeldOut = [FliteSynthesizer.SourceName];
     public static readonly string[] SourceNames =
@@ -57,6 +58,12 @@ public sealed class SpeechSet
     public double WeightOf(Speaker speaker) => _bySpeaker[speaker.Id].Weight;
 
     public ISpeechSource SourceOf(Speaker speaker) => _bySpeaker[speaker.Id].Source;
+
+    public void Dispose()
+    {
+        foreach (var (source, _) in Sources)
+            (source as IDisposable)?.Dispose();
+    }
 
     /// <summary>
     /// Parses "espeak,flite:0.5,festival" (a source name and an optional weight, default 1) into (name, weight) pairs.
