@@ -79,7 +79,8 @@ public static class Checkpoint
     /// <summary>
     /// Sets <paramref name="model"/>'s weights to the mean of several saved weight files of the same architecture (e.g.
     /// the last checkpoints of a run: averaging along the end of a run usually generalises a little better than any one
-    /// of them — Izmailov et al. 2018, "Averaging Weights Leads to Wider Optima").
+    /// of them — Izmailov et al. 2018, "Averaging Weights Leads to Wider Optima"). Batch-norm running statistics are
+    /// averaged like the weights; counters keep the last file's value.
     /// </summary>
     public static void AverageWeights(torch.nn.Module model, IReadOnlyList<string> weightFiles)
     {
@@ -111,8 +112,11 @@ public static class Checkpoint
                 }
             }
 
+            // Floating-point tensors (parameters, batch-norm running statistics) become the mean; integer ones
+            // (batch norm's num_batches_tracked, a count, not a weight) keep the last file's value.
             foreach (var (name, value) in model.state_dict())
-                value.copy_(sums[name].div_(weightFiles.Count));
+                if (value.is_floating_point())
+                    value.copy_(sums[name].div_(weightFiles.Count));
         }
         finally
         {

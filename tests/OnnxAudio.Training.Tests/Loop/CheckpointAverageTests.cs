@@ -49,6 +49,54 @@ public class CheckpointAverageTests
     }
 
     [Fact]
+    public void Batch_norm_statistics_are_averaged_and_its_counter_kept()
+    {
+        // The keyword DS-CNN has batch norms: running means and variances (float) and num_batches_tracked (long).
+        string folder = NewFolder();
+        try
+        {
+            var files = new List<string>();
+            var states = new List<Dictionary<string, float[]>>();
+            long lastCount = 0;
+            for (int i = 0; i < 3; i++)
+            {
+                torch.manual_seed(20 + i);
+                using var m = KwsModels.Create(KwsArchitecture.DsCnn, new KwsModelConfig(40, 22));
+                m.train();
+                using (no_grad())
+                    for (int b = 0; b <= i; b++)
+                        m.forward(randn(4, 40, 101) * (1 + i)).Dispose();
+                files.Add(Path.Combine(folder, $"{i}.bin"));
+                m.save(files[^1]);
+                var floats = m.state_dict().Where(p => p.Value.is_floating_point()).ToDictionary(p => p.Key, p => p.Value.data<float>().ToArray());
+                states.Add(floats);
+                lastCount = m.state_dict().First(p => p.Key.EndsWith("num_batches_tracked")).Value.item<long>();
+            }
+
+            using var model = KwsModels.Create(KwsArchitecture.DsCnn, new KwsModelConfig(40, 22));
+            Checkpoint.AverageWeights(model, files);
+
+            Assert.Contains(states[0].Keys, k => k.EndsWith("running_mean"));
+            foreach (var (name, value) in model.state_dict())
+            {
+                if (!value.is_floating_point())
+                {
+                    Assert.Equal(lastCount, value.item<long>());
+                    continue;
+                }
+
+                float[] actual = value.data<float>().ToArray();
+                for (int k = 0; k < actual.Length; k++)
+                    Assert.Equal((states[0][name][k] + states[1][name][k] + states[2][name][k]) / 3, actual[k], 4);
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Missing_foreign_or_too_few_files_are_refused_by_name()
     {
         string folder = NewFolder();
