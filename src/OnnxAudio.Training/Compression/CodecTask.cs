@@ -106,9 +106,18 @@ public sealed class CodecTask : ITrainingTask<WaveformBatch>, IRegisteredTask
     public Tensor ComputeLoss(WaveformBatch batch)
     {
         Tensor x = tensor(batch.Samples).reshape(batch.Count, batch.Length);
-        int codebooks = _codec.Spec.Codebooks;
-        int levels = _dropout.NextDouble() < 0.5 ? codebooks : 1 + _dropout.Next(codebooks);
-        return _codec.TrainingLoss(x, levels, WaveformLoss);
+        return _codec.TrainingLoss(x, TrainingLevels(_codec.Spec.Codebooks, _codec.QuantiserDropout, _dropout), WaveformLoss);
+    }
+
+    /// <summary>
+    /// The codebooks one training batch goes through: with quantiser dropout all of them in half the batches and a
+    /// uniform 1…N in the rest; without it (a model for the top bitrate alone), all of them. The draw is made either
+    /// way, so a run's random stream does not depend on its architecture.
+    /// </summary>
+    public static int TrainingLevels(int codebooks, bool quantiserDropout, Random random)
+    {
+        int drawn = random.NextDouble() < 0.5 ? codebooks : 1 + random.Next(codebooks);
+        return quantiserDropout ? drawn : codebooks;
     }
 
     /// <summary>Mel (two resolutions) and multi-resolution STFT losses, plus the adversarial ones with <c>--loss gan</c>.</summary>

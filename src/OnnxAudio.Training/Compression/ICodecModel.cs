@@ -34,6 +34,12 @@ public interface ICodecModel : IDisposable
     /// </summary>
     Tensor TrainingLoss(Tensor waveform, int levels, Func<Tensor, Tensor, Tensor> waveformLoss);
 
+    /// <summary>
+    /// Whether training draws the number of codebooks per batch (quantiser dropout: one model for every bitrate) or
+    /// always uses all of them (a model of its own for the top bitrate).
+    /// </summary>
+    bool QuantiserDropout { get; }
+
     /// <summary>The codes [1, Codebooks, frames] of one waveform [1, N], every codebook, as the encoder graph gives them.</summary>
     Tensor Encode(Tensor waveform);
 
@@ -47,7 +53,8 @@ public static class CodecFamilies
     /// <summary>
     /// "small", "base" (the default) or "large": the spectral residual-VQ codec of <see cref="SpectralCodecFamily"/>;
     /// "magnitude": the same encoder and quantiser with a magnitude decoder whose phase the runtime reconstructs
-    /// (<see cref="MagnitudeCodecFamily"/>).
+    /// (<see cref="MagnitudeCodecFamily"/>); "magnitude-6k": a magnitude codec for 6 kbit/s alone (all 12 codebooks in
+    /// every batch, no quantiser dropout) with a 128-dimensional latent.
     /// </summary>
     public static ICodecModel Create(string? architecture) => architecture?.ToLowerInvariant() switch
     {
@@ -55,6 +62,7 @@ public static class CodecFamilies
         "small" => new SpectralCodecFamily(new SpectralCodecConfig(Channels: 96)),
         "large" => new SpectralCodecFamily(new SpectralCodecConfig(Channels: 256, DecoderBlocks: 6)),
         "magnitude" => new MagnitudeCodecFamily(new SpectralCodecConfig(Output: SpectralCodecOutput.Magnitude)),
-        _ => throw new OnnxAudioException($"unknown architecture '{architecture}' (small, base, large or magnitude)"),
+        "magnitude-6k" => new MagnitudeCodecFamily(new SpectralCodecConfig(LatentDim: 128, Output: SpectralCodecOutput.Magnitude, QuantiserDropout: false)),
+        _ => throw new OnnxAudioException($"unknown architecture '{architecture}' (small, base, large, magnitude or magnitude-6k)"),
     };
 }

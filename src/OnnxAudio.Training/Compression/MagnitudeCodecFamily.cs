@@ -40,6 +40,8 @@ public sealed class MagnitudeCodecFamily : ICodecModel
 
     public nn.Module Module => Model;
 
+    public bool QuantiserDropout => Model.Config.QuantiserDropout;
+
     public CodecSpec Spec => SpectralCodecFamily.SpecOf(Model, CodecSignal.Magnitude, "magnitude-rvq");
 
     public Tensor TrainingLoss(Tensor waveform, int levels, Func<Tensor, Tensor, Tensor> waveformLoss)

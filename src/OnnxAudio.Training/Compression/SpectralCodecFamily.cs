@@ -29,6 +29,8 @@ public sealed class SpectralCodecFamily : ICodecModel
 
     public nn.Module Module => Model;
 
+    public bool QuantiserDropout => Model.Config.QuantiserDropout;
+
     public CodecSpec Spec => SpecOf(Model, CodecSignal.Spectrum, "spectral-rvq");
 
     /// <summary>The spec of a <see cref="SpectralCodec"/> whose graphs meet the signal as <paramref name="signal"/>.</summary>

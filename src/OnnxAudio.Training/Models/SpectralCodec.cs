@@ -19,7 +19,7 @@ namespace OnnxAudio.Training.Models;
 /// <param name="Output">What the decoder gives: a complex spectrum, or magnitudes that the runtime gives a phase.</param>
 public sealed record SpectralCodecConfig(
     int NFft = 640, int HopLength = 160, int Channels = 192, int LatentDim = 64, int Codebooks = 12, int CodebookSize = 1024,
-    int EncoderBlocks = 2, int DecoderBlocks = 4, SpectralCodecOutput Output = SpectralCodecOutput.Complex)
+    int EncoderBlocks = 2, int DecoderBlocks = 4, SpectralCodecOutput Output = SpectralCodecOutput.Complex, bool QuantiserDropout = true)
 {
     public int Bins => NFft / 2 + 1;
 
