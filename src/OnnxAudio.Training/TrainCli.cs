@@ -4,6 +4,8 @@ using OnnxAudio.Training.Loop;
 using OnnxAudio.Training.Restoration;
 using TorchSharp;
 using OnnxAudio.Graphs;
+using OnnxAudio.Recognition;
+using OnnxAudio.Training.Recognition;
 
 namespace OnnxAudio.Training;
 
@@ -163,6 +165,42 @@ internal static class TrainCli
         root.Subcommands.Add(evaluate);
         root.Subcommands.Add(export);
         root.Subcommands.Add(average);
+
+        var thresholdModel = new Option<string>("--model") { Description = "Keyword spotter (.onnx) to calibrate", Required = true };
+        var thresholdAudio = new Option<string>("--audio") { Description = "A long recording of speech without keywords (every detection is a false alarm; 'data stream' makes one)", Required = true };
+        var thresholdClips = new Option<string?>("--keyword-clips") { Description = "Folder of keyword clips in folders named by label, to report how many are still found" };
+        var thresholdTarget = new Option<double>("--max-false-alarms-per-hour") { Description = "False alarms per hour the threshold may allow", DefaultValueFactory = _ => 1 };
+        var thresholdOut = new Option<string>("--out", "-o") { Description = "The calibrated model (a new file)", Required = true };
+        var threshold = new Command("threshold", "Choose a keyword spotter's streaming threshold from its false alarms per hour on speech without keywords, and write it into the model")
+        {
+            thresholdModel, thresholdAudio, thresholdClips, thresholdTarget, thresholdOut,
+        };
+        threshold.SetAction((parse, cancellationToken) =>
+        {
+            string modelPath = parse.GetValue(thresholdModel)!, audio = parse.GetValue(thresholdAudio)!;
+            double target = parse.GetValue(thresholdTarget);
+            if (!(target >= 0))
+                throw new OnnxAudioException($"--max-false-alarms-per-hour must be zero or more, not {target}");
+            using var classifier = AudioClassifier.Load(modelPath);
+            string[] keywords = classifier.Labels.Where(l => !l.StartsWith('_')).ToArray();
+            var clips = parse.GetValue(thresholdClips) is string folder ? ThresholdCalibration.KeywordClips(folder, keywords) : [];
+            var sweep = ThresholdCalibration.Sweep(classifier, audio, clips, ThresholdCalibration.DefaultGrid, cancellationToken);
+            stdout.WriteLine(clips.Count > 0 ? $"threshold  false alarms/h  keyword clips found ({clips.Count})" : "threshold  false alarms/h");
+            foreach (var p in sweep)
+            {
+                string recall = clips.Count > 0 ? FormattableString.Invariant($"  {100 * p.Recall,6:0.0} %") : "";
+                stdout.WriteLine(FormattableString.Invariant($"{p.Threshold,9:0.###}  {p.FalseAlarmsPerHour,14:0.0}") + recall);
+            }
+
+            ThresholdPoint chosen = ThresholdCalibration.Choose(sweep, target) ?? throw new OnnxAudioException(FormattableString.Invariant(
+                $"{audio}: no threshold up to {sweep[^1].Threshold} keeps false alarms within {target} per hour ({sweep[^1].FalseAlarmsPerHour:0.0} at the highest)"));
+            string provenance = FormattableString.Invariant($"{chosen.FalseAlarmsPerHour:0.##} false alarms per hour on {Path.GetFileName(audio)} (target {target})")
+                + (clips.Count > 0 ? FormattableString.Invariant($", {100 * chosen.Recall:0.#} % of {clips.Count} keyword clips found") : "");
+            ThresholdCalibration.Write(modelPath, parse.GetValue(thresholdOut)!, chosen, provenance);
+            stdout.WriteLine(FormattableString.Invariant($"Chose {chosen.Threshold:0.###}: {provenance}; written to {parse.GetValue(thresholdOut)}"));
+            return Task.FromResult(0);
+        });
+        root.Subcommands.Add(threshold);
 
         var modelsFolder = new Option<string>("--models") { Description = "Folder of the shipped models", DefaultValueFactory = _ => "models" };
         var waveformOut = new Option<string>("--out", "-o") { Description = "Folder for the self-contained graphs", DefaultValueFactory = _ => Path.Combine("models", "waveform") };

@@ -22,7 +22,7 @@ internal static class RecognizeCommand
         var top = new Option<int>("--top", "-k") { Description = "Labels to print per clip", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "One JSON object per line (file, label, score[, top] or file, start, end, label, score)" };
         var stream = new Option<bool>("--stream") { Description = "Detect keywords over time in long audio" };
-        var threshold = new Option<float>("--threshold") { Description = "Detection threshold for --stream", DefaultValueFactory = _ => 0.6f };
+        var threshold = new Option<float?>("--threshold") { Description = "Detection threshold for --stream (default: the model's calibrated threshold, or 0.6)" };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Files processed in parallel", DefaultValueFactory = _ => Environment.ProcessorCount };
         var shard = Shard.CreateOption();
         var server = ServerOption.Create("kws");
@@ -31,8 +31,7 @@ internal static class RecognizeCommand
         inference.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
         {
-            float limit = parse.GetValue(threshold);
-            if (!(limit is > 0 and <= 1))
+            if (parse.GetValue(threshold) is float limit && !(limit is > 0 and <= 1))
                 throw new OnnxAudioException($"--threshold is a score between 0 and 1 (exclusive of 0), not {limit.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
             Shard? part = Shard.Parse(parse.GetValue(shard));
             using var remote = ServerOption.Connect(parse.GetValue(server));
@@ -56,7 +55,7 @@ internal static class RecognizeCommand
             string[] files = FileBatch.Expand(parse.GetValue(inputs)!, shard: part, context: context);
             int k = Math.Clamp(parse.GetValue(top), 1, classifier.Labels.Count);
             bool ok = FileBatch.Run(context, files, parse.GetValue(jobs), cancellationToken, i => parse.GetValue(stream)
-                ? Detect(classifier, files[i], parse.GetValue(threshold), parse.GetValue(json), cancellationToken)
+                ? Detect(classifier, files[i], parse.GetValue(threshold) ?? classifier.DetectionThreshold, parse.GetValue(json), cancellationToken)
                 : Classify(classifier, files[i], k, parse.GetValue(json)));
             return Task.FromResult(ok ? ExitCodes.Success : ExitCodes.UserError);
         });

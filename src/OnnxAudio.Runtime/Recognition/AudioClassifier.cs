@@ -42,6 +42,9 @@ public sealed class AudioClassifier : IClipClassifier, IDisposable
 
     public IReadOnlyList<string> Labels => Spec.Labels;
 
+    /// <summary>The model's calibrated streaming threshold (metadata <c>detection_threshold</c>), or the fallback.</summary>
+    public float DetectionThreshold => (float)(Spec.DetectionThreshold ?? DetectorOptions.FallbackThreshold);
+
     public int SampleRate => Spec.SampleRate;
 
     /// <summary>Samples the model looks at; input of another length is fitted by <see cref="RecognitionSpec.FitClip"/>.</summary>

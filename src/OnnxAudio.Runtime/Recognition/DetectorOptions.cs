@@ -9,8 +9,11 @@ public sealed class DetectorOptions
     /// <summary>Posteriors are averaged over this many consecutive windows before thresholding.</summary>
     public int SmoothingWindows { get; init; } = 3;
 
+    /// <summary>The threshold for a model that does not state its own (<see cref="IClipClassifier.DetectionThreshold"/>).</summary>
+    public const float FallbackThreshold = 0.6f;
+
     /// <summary>A keyword is detected while its smoothed probability is at least this.</summary>
-    public float Threshold { get; init; } = 0.6f;
+    public float Threshold { get; init; } = FallbackThreshold;
 
     /// <summary>Labels never reported (the "other" classes).</summary>
     public IReadOnlyCollection<string> IgnoredLabels { get; init; } = ["_unknown_", "_silence_"];

@@ -14,6 +14,9 @@ public interface IClipClassifier
 
     IReadOnlyList<string> Labels { get; }
 
+    /// <summary>The streaming detection threshold the model was calibrated for (<see cref="DetectorOptions.FallbackThreshold"/> if none).</summary>
+    float DetectionThreshold => DetectorOptions.FallbackThreshold;
+
     /// <summary>Writes the probability of every label (in <see cref="Labels"/> order) for one clip of mono samples.</summary>
     void Probabilities(ReadOnlySpan<float> samples, Span<float> probabilities);
 }

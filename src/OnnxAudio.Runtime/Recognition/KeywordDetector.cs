@@ -19,7 +19,7 @@ public sealed class KeywordDetector
     public KeywordDetector(IClipClassifier classifier, DetectorOptions? options = null)
     {
         _classifier = classifier;
-        _options = options ?? new DetectorOptions();
+        _options = options ?? new DetectorOptions { Threshold = classifier.DetectionThreshold };
         _options.Validate();
         _hop = _classifier.SampleRate * _options.HopMs / 1000;
         _reported = _classifier.Labels.Select(l => !_options.IgnoredLabels.Contains(l)).ToArray();

@@ -13,7 +13,7 @@ public sealed record RecognitionSpec : ModelSpec
 {
     public const string TaskName = "recognition";
     public const string LabelsKey = "labels", ClipSamplesKey = "clip_samples", FeaturesKey = "features",
-        TemperatureKey = "temperature", ArchitectureKey = "architecture";
+        TemperatureKey = "temperature", ArchitectureKey = "architecture", DetectionThresholdKey = "detection_threshold";
 
     public override string Task => TaskName;
 
@@ -29,6 +29,12 @@ public sealed record RecognitionSpec : ModelSpec
 
     public string? Architecture { get; init; }
 
+    /// <summary>
+    /// The streaming detection threshold chosen for this model from its false alarms on speech without keywords
+    /// (<c>onnxaudio-train threshold</c>); null: <see cref="DetectorOptions.FallbackThreshold"/>.
+    /// </summary>
+    public double? DetectionThreshold { get; init; }
+
     public override void WriteTo(IDictionary<string, string> metadata)
     {
         if (Features.SampleRate != SampleRate)
@@ -40,6 +46,8 @@ public sealed record RecognitionSpec : ModelSpec
         metadata[TemperatureKey] = Text(Temperature);
         if (Architecture is not null)
             metadata[ArchitectureKey] = Architecture;
+        if (DetectionThreshold is double t)
+            metadata[DetectionThresholdKey] = t is > 0 and <= 1 ? Text(t) : throw new ArgumentException($"a detection threshold is in (0, 1], not {t}");
     }
 
     public static RecognitionSpec Read(ModelInfo m)
@@ -56,6 +64,9 @@ public sealed record RecognitionSpec : ModelSpec
             Features = m.Features ?? throw new OnnxAudioException($"{m.Name}: the model's metadata has no feature settings"),
             Temperature = OptionalDouble(m, TemperatureKey, 1),
             Architecture = m.Get(ArchitectureKey),
+            DetectionThreshold = m.Get(DetectionThresholdKey) is null ? null
+                : OptionalDouble(m, DetectionThresholdKey, 0) is var t and > 0 and <= 1 ? t
+                : throw new OnnxAudioException($"{m.Name}: invalid {DetectionThresholdKey} '{m.Get(DetectionThresholdKey)}' (a score in (0, 1])"),
         };
     }
 

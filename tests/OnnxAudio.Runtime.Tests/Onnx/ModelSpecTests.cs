@@ -94,7 +94,7 @@ public class ModelSpecTests
     {
         var spec = new RecognitionSpec
         {
-            SampleRate = 8000, Labels = ["yes", "no", "_unknown_"], ClipSamples = 12000, Temperature = 1.37, Architecture = "BcResNet",
+            SampleRate = 8000, Labels = ["yes", "no", "_unknown_"], ClipSamples = 12000, Temperature = 1.37, Architecture = "BcResNet", DetectionThreshold = 0.83,
             Parameters = 123456, Features = new LogMelOptions { SampleRate = 8000, NMels = 32, NFft = 256, HopLength = 80, WinLength = 200, Center = false, Spectrum = SpectrumKind.Magnitude },
         };
         RecognitionSpec back = RecognitionSpec.Read(Written(spec));
@@ -102,6 +102,21 @@ public class ModelSpecTests
         Assert.Equal(spec with { Labels = back.Labels, Features = back.Features }, back);
         foreach (PropertyInfo field in FeatureFields)
             Assert.Equal(field.GetValue(spec.Features), field.GetValue(back.Features));
+    }
+
+    [Theory]
+    [InlineData("1.5")]
+    [InlineData("0")]
+    [InlineData("high")]
+    public void A_bad_detection_threshold_is_refused_naming_the_model(string value)
+    {
+        var metadata = new Dictionary<string, string>();
+        new RecognitionSpec { SampleRate = 16000, Labels = ["yes", "no"], ClipSamples = 16000, Features = new LogMelOptions() }.WriteTo(metadata);
+        Assert.False(metadata.ContainsKey(RecognitionSpec.DetectionThresholdKey)); // none unless calibrated
+        metadata[RecognitionSpec.DetectionThresholdKey] = value;
+        var e = Assert.Throws<OnnxAudioException>(() => RecognitionSpec.Read(ModelInfo.From("bad.onnx", metadata)));
+        Assert.Contains("bad.onnx", e.Message);
+        Assert.Contains("detection_threshold", e.Message);
     }
 
     [Theory]

@@ -9,9 +9,11 @@ namespace OnnxAudio.Tests.Recognition;
 /// </summary>
 public class KeywordDetectorTests
 {
-    private sealed class ScriptedClassifier : IClipClassifier
+    private sealed class ScriptedClassifier(float? threshold = null) : IClipClassifier
     {
         public int SampleRate => 16_000;
+
+        public float DetectionThreshold => threshold ?? DetectorOptions.FallbackThreshold;
 
         public int ClipSamples => 16_000;
 
@@ -48,6 +50,17 @@ public class KeywordDetectorTests
         Assert.Equal(2.5, detection.Start, 6);
         Assert.Equal(4.2, detection.End, 6);
         Assert.Equal(0.5f, detection.Score, 4);
+    }
+
+    [Theory]
+    [InlineData(0.45f, 1)]
+    [InlineData(0.55f, 0)]
+    public void Without_options_the_classifiers_own_threshold_decides(float threshold, int detections)
+    {
+        // The smoothed beep peaks at 0.5: found at the model's 0.45, not at its 0.55 (the fallback 0.6 would miss it too).
+        var detector = new KeywordDetector(new ScriptedClassifier(threshold));
+        Assert.Equal(detections, detector.Detect(new MemoryAudioSource(Beep(), new AudioFormat(16_000, 1))).Count());
+        Assert.Empty(new KeywordDetector(new ScriptedClassifier()).Detect(new MemoryAudioSource(Beep(), new AudioFormat(16_000, 1))));
     }
 
     [Fact]
