@@ -77,7 +77,7 @@ public sealed class RestorationCorpus : IDataset<RestorationExample>
 
     private RestorationExample Noisy(string cleanPath, float[] clean, int offset, Random random)
     {
-        if (_noise == TrainingNoise.Real)
+        if (_noise is TrainingNoise.Real or TrainingNoise.RealSoftBabble)
             return RealNoisy(cleanPath, clean, offset, random);
         float[] noisy;
         if (_noisyByClean.TryGetValue(cleanPath, out string? stored) && random.NextDouble() < StoredPairProbability)
@@ -120,9 +120,12 @@ public sealed class RestorationCorpus : IDataset<RestorationExample>
         }
         else
         {
-            float[] noise = DrawNoise(random, DrawKind(TrainingNoise.Babble, random));
+            int kind = DrawKind(TrainingNoise.Babble, random);
+            float[] noise = DrawNoise(random, kind);
             double snr = -5 + 30 * random.NextDouble();
             noisy = NoiseMixing.Power(clean) > 0 ? NoiseMixing.MixAtSnr(clean, noise, snr) : noise;
+            if (kind == BabbleKind && _noise == TrainingNoise.RealSoftBabble)
+                clean = SoftTarget(clean, noisy, SoftBabbleResidualDb);
         }
 
         float peak = Math.Max(MaxAbs(clean), MaxAbs(noisy));
@@ -136,12 +139,25 @@ public sealed class RestorationCorpus : IDataset<RestorationExample>
         return new RestorationExample(noisy, clean, 0f);
     }
 
+    /// <summary><see cref="TrainingNoise.RealSoftBabble"/>: the level, relative to the mixture's, at which the target keeps babble.</summary>
+    internal const double SoftBabbleResidualDb = -12;
+
+    /// <summary>The clean speech plus the mixture's noise (noisy − clean) scaled by <paramref name="residualDb"/>.</summary>
+    internal static float[] SoftTarget(float[] clean, float[] noisy, double residualDb)
+    {
+        float g = (float)Math.Pow(10, residualDb / 20);
+        var target = new float[clean.Length];
+        for (int i = 0; i < target.Length; i++)
+            target[i] = clean[i] + g * (noisy[i] - clean[i]);
+        return target;
+    }
+
     /// <summary>Which kind of noise the next fresh mixture gets: kinds 0–4 are the synthetic colours, 5 babble, 6 shaped noise, 7 a modulated draw of kinds 0–6.</summary>
     internal static int DrawKind(TrainingNoise noise, Random random) => noise switch
     {
         TrainingNoise.Classic => random.Next(6),
         TrainingNoise.Extended => random.Next(8),
-        TrainingNoise.Real => random.NextDouble() < BabbleShare ? BabbleKind : random.Next(8),
+        TrainingNoise.Real or TrainingNoise.RealSoftBabble => random.NextDouble() < BabbleShare ? BabbleKind : random.Next(8),
         _ => random.NextDouble() < BabbleShare ? BabbleKind : random.Next(8),
     };
 
@@ -252,4 +268,10 @@ public enum TrainingNoise
     /// drawn over −40…−1 dBFS.
     /// </summary>
     Real,
+    /// <summary>
+    /// <see cref="Real"/>, but a fresh babble mixture's target keeps the babble 12 dB down instead of removing it (an
+    /// attenuation limit for competing talkers, which a causal mask cannot tell from the target: it learns to turn
+    /// babble down without cutting into the speech). The inputs and every random draw are those of <see cref="Real"/>.
+    /// </summary>
+    RealSoftBabble,
 }

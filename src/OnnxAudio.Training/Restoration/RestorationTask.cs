@@ -79,7 +79,8 @@ public sealed class RestorationTask : ITrainingTask<RestorationBatch>, IRegister
             "extended" => TrainingNoise.Extended,
             "babble" => TrainingNoise.Babble,
             "real" => TrainingNoise.Real,
-            _ => throw new OnnxAudioException($"unknown training noise '{options.Noise}' (classic, extended, babble or real)"),
+            "real-soft-babble" => TrainingNoise.RealSoftBabble,
+            _ => throw new OnnxAudioException($"unknown training noise '{options.Noise}' (classic, extended, babble, real or real-soft-babble)"),
         };
         var train = new RestorationCorpus(data, Split.Train, kind, SegmentSamples, noise);
         Split heldOut = options.EvaluationSplit == "test" ? Split.Test : Split.Validation;
