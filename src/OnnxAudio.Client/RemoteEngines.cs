@@ -16,14 +16,18 @@ public sealed class RemoteClassifier : IClipClassifier
 {
     private readonly InferenceClient _client;
 
-    private RemoteClassifier(InferenceClient client, string model, int sampleRate, int clipSamples, IReadOnlyList<string> labels)
+    private RemoteClassifier(InferenceClient client, string model, int sampleRate, int clipSamples, IReadOnlyList<string> labels, float detectionThreshold)
     {
         _client = client;
         Model = model;
         SampleRate = sampleRate;
         ClipSamples = clipSamples;
         Labels = labels;
+        DetectionThreshold = detectionThreshold;
     }
+
+    /// <summary>The served model's calibrated streaming threshold (its <c>detection_threshold</c> parameter), or the fallback.</summary>
+    public float DetectionThreshold { get; }
 
     public string Model { get; }
 
@@ -46,7 +50,11 @@ public sealed class RemoteClassifier : IClipClassifier
             ? JsonSerializer.Deserialize(p.StringParam, ClientJson.Default.StringArray) ?? []
             : Enumerable.Range(0, probabilities.Length).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
         int rate = response.Parameters.TryGetValue("sample_rate", out InferParameter? r) ? (int)r.Int64Param : 16000;
-        return new RemoteClassifier(client, model, rate, (int)samples, labels);
+        float threshold = DetectorOptions.FallbackThreshold;
+        if (response.Parameters.TryGetValue("detection_threshold", out InferParameter? t)
+            && !(float.TryParse(t.StringParam, NumberStyles.Float, CultureInfo.InvariantCulture, out threshold) && threshold is > 0 and <= 1))
+            throw new OnnxAudioException($"{client.Address}: {model} reports an invalid detection_threshold '{t.StringParam}'");
+        return new RemoteClassifier(client, model, rate, (int)samples, labels, threshold);
     }
 
     /// <summary>Classifies mono samples at <see cref="SampleRate"/>.</summary>

@@ -155,6 +155,8 @@ internal sealed class ServedModel : IDisposable
         var parameters = new Dictionary<string, object>(StringComparer.Ordinal);
         if (graph.Metadata.TryGetValue("labels", out string? labels) && graph.Metadata.TryGetValue("task", out string? task) && task == "recognition")
             parameters["labels"] = labels;
+        if (graph.Metadata.TryGetValue("detection_threshold", out string? threshold))
+            parameters["detection_threshold"] = threshold;
         if (graph.Metadata.TryGetValue("sample_rate", out string? rate))
             parameters["sample_rate"] = long.Parse(rate, CultureInfo.InvariantCulture);
         if (graph.Metadata.TryGetValue("delay_samples", out string? delay))
