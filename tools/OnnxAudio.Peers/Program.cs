@@ -16,10 +16,11 @@ using OnnxAudio.Peers;
 // at that strength (default 1); --noise TYPE keeps only the files mixed with that noise type (e.g. babble).
 //   dotnet run -c Release --project tools/OnnxAudio.Peers -- codec --corpus data/codec [--split test] [--limit 40] [--model models/codec] [--out results/peers]
 // Every output is also scored with DNSMOS P.835 (models/dnsmos.onnx, or --dnsmos MODEL), which needs no reference.
+// --skip-peers runs only ours and the unprocessed input (checkpoint comparisons; peers are deterministic, sox with -R).
 var inv = CultureInfo.InvariantCulture;
 if (args.Length == 0 || args[0] is not ("denoise" or "codec"))
 {
-    Console.Error.WriteLine("usage: OnnxAudio.Peers denoise|codec --corpus DIR [--split test] [--limit N] [--ours DIR] [--out DIR] [--rnnoise MODEL.rnnn]");
+    Console.Error.WriteLine("usage: OnnxAudio.Peers denoise|codec --corpus DIR [--split test] [--limit N] [--ours DIR] [--out DIR] [--rnnoise MODEL.rnnn] [--skip-peers]");
     return 2;
 }
 
@@ -71,7 +72,9 @@ if (items.Count == 0)
 var systems = new List<Peer>();
 if (mode == "denoise")
     systems.Add(new Peer(cleanInput ? "clean input (unprocessed)" : "noisy input (unprocessed)", [], (input, output, _) => { File.Copy(input, output, overwrite: true); return 0; }));
-systems.AddRange(mode == "denoise" ? PeerCatalog.Denoisers(rnnoise) : PeerCatalog.Codecs());
+// --skip-peers: only ours (and the unprocessed input), e.g. to compare checkpoints against peer figures of an earlier run.
+if (Array.IndexOf(args, "--skip-peers") < 0)
+    systems.AddRange(mode == "denoise" ? PeerCatalog.Denoisers(rnnoise) : PeerCatalog.Codecs());
 using var restorer = mode == "denoise" && model is not null ? OnnxAudio.Restoration.Restorer.Load(model) : null;
 using var codec = mode == "codec" && model is not null ? OnnxAudio.Compression.SpeechCodec.Load(model) : null;
 if (codec is not null)
