@@ -44,7 +44,7 @@ internal static class TrainCli
         var noise = new Option<string?>("--noise")
         {
             Description = "Denoising: the synthetic noise mixed in, classic (default), extended (adds shaped and modulated noise), babble (extended, one noise in three babble), "
-                + "real (clean pass-through, stored pairs, babble-weighted noise, levels −40…−1 dBFS) or real-soft-babble (real, babble kept 12 dB down in the target)",
+                + "real (clean pass-through, stored pairs, babble-weighted noise, levels −40…−1 dBFS) or real-soft-babble[-N] (real, babble kept 12 (N) dB down in the target)",
         };
         var keepEvery = new Option<int>("--keep-every") { Description = "Also keep the weights every N steps in kept/step-N.bin (to average later); 0: off" };
         var initFrom = new Option<string?>("--init-from")
@@ -83,7 +83,7 @@ internal static class TrainCli
 
         var moreSteps = new Option<int?>("--steps") { Description = "Raise the run's total steps" };
         var newLoss = new Option<string?>("--loss") { Description = $"Switch the loss recipe from here on ({lossNames})" };
-        var newNoise = new Option<string?>("--noise") { Description = "Denoising: switch the synthetic noise from here on (classic, extended, babble, real or real-soft-babble)" };
+        var newNoise = new Option<string?>("--noise") { Description = "Denoising: switch the synthetic noise from here on (classic, extended, babble, real or real-soft-babble[-N])" };
         var newKeepEvery = new Option<int?>("--keep-every") { Description = "Keep the weights every N steps from here on (0: off)" };
         var resume = new Command("resume", "Continue a run from its last checkpoint") { outDir, moreSteps, timeLimit, newLoss, newNoise, newKeepEvery };
         resume.SetAction(parse =>

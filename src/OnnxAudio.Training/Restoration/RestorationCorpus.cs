@@ -33,9 +33,15 @@ public sealed class RestorationCorpus : IDataset<RestorationExample>
     private readonly RestorationKind _kind;
     private readonly int _segmentSamples;
     private readonly TrainingNoise _noise;
+    private readonly double _softBabbleResidualDb;
 
-    public RestorationCorpus(string root, Split split, RestorationKind kind, int segmentSamples, TrainingNoise noise = TrainingNoise.Classic)
+    /// <param name="softBabbleResidualDb">With <see cref="TrainingNoise.RealSoftBabble"/>: the level at which the target keeps babble (dB, below 0).</param>
+    public RestorationCorpus(string root, Split split, RestorationKind kind, int segmentSamples, TrainingNoise noise = TrainingNoise.Classic,
+        double softBabbleResidualDb = DefaultSoftBabbleResidualDb)
     {
+        if (!(softBabbleResidualDb < 0))
+            throw new ArgumentOutOfRangeException(nameof(softBabbleResidualDb), softBabbleResidualDb, "the babble kept in the target must be below 0 dB");
+        _softBabbleResidualDb = softBabbleResidualDb;
         _noise = noise;
         string splitName = split.ToString().ToLowerInvariant();
         string cleanFolder = Path.Combine(root, splitName, "clean");
@@ -125,7 +131,7 @@ public sealed class RestorationCorpus : IDataset<RestorationExample>
             double snr = -5 + 30 * random.NextDouble();
             noisy = NoiseMixing.Power(clean) > 0 ? NoiseMixing.MixAtSnr(clean, noise, snr) : noise;
             if (kind == BabbleKind && _noise == TrainingNoise.RealSoftBabble)
-                clean = SoftTarget(clean, noisy, SoftBabbleResidualDb);
+                clean = SoftTarget(clean, noisy, _softBabbleResidualDb);
         }
 
         float peak = Math.Max(MaxAbs(clean), MaxAbs(noisy));
@@ -140,7 +146,7 @@ public sealed class RestorationCorpus : IDataset<RestorationExample>
     }
 
     /// <summary><see cref="TrainingNoise.RealSoftBabble"/>: the level, relative to the mixture's, at which the target keeps babble.</summary>
-    internal const double SoftBabbleResidualDb = -12;
+    public const double DefaultSoftBabbleResidualDb = -12;
 
     /// <summary>The clean speech plus the mixture's noise (noisy − clean) scaled by <paramref name="residualDb"/>.</summary>
     internal static float[] SoftTarget(float[] clean, float[] noisy, double residualDb)
@@ -269,7 +275,7 @@ public enum TrainingNoise
     /// </summary>
     Real,
     /// <summary>
-    /// <see cref="Real"/>, but a fresh babble mixture's target keeps the babble 12 dB down instead of removing it (an
+    /// <see cref="Real"/>, but a fresh babble mixture's target keeps the babble 12 dB down (or as set) instead of removing it (an
     /// attenuation limit for competing talkers, which a causal mask cannot tell from the target: it learns to turn
     /// babble down without cutting into the speech). The inputs and every random draw are those of <see cref="Real"/>.
     /// </summary>

@@ -73,16 +73,27 @@ public sealed class RestorationTask : ITrainingTask<RestorationBatch>, IRegister
         Config = ParseArchitecture(options.Architecture, kind);
         _model = new SpectralMaskDenoiser(Config);
         _window = hann_window(Config.NFft).sqrt();
-        TrainingNoise noise = options.Noise switch
+        // "real-soft-babble" keeps babble 12 dB down in the target; "real-soft-babble-N" N dB down.
+        double softBabbleDb = RestorationCorpus.DefaultSoftBabbleResidualDb;
+        string? noiseName = options.Noise;
+        if (noiseName is not null && noiseName.StartsWith("real-soft-babble-", StringComparison.Ordinal))
+        {
+            string level = noiseName["real-soft-babble-".Length..];
+            softBabbleDb = int.TryParse(level, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int db) && db is > 0 and <= 60
+                ? -db : throw new OnnxAudioException($"--noise {noiseName}: the babble level must be 1 to 60 dB down (real-soft-babble-12)");
+            noiseName = "real-soft-babble";
+        }
+
+        TrainingNoise noise = noiseName switch
         {
             null or "classic" => TrainingNoise.Classic,
             "extended" => TrainingNoise.Extended,
             "babble" => TrainingNoise.Babble,
             "real" => TrainingNoise.Real,
             "real-soft-babble" => TrainingNoise.RealSoftBabble,
-            _ => throw new OnnxAudioException($"unknown training noise '{options.Noise}' (classic, extended, babble, real or real-soft-babble)"),
+            _ => throw new OnnxAudioException($"unknown training noise '{options.Noise}' (classic, extended, babble, real, real-soft-babble or real-soft-babble-N)"),
         };
-        var train = new RestorationCorpus(data, Split.Train, kind, SegmentSamples, noise);
+        var train = new RestorationCorpus(data, Split.Train, kind, SegmentSamples, noise, softBabbleDb);
         Split heldOut = options.EvaluationSplit == "test" ? Split.Test : Split.Validation;
         _heldOut = new RestorationCorpus(data, heldOut, kind, SegmentSamples);
         if (kind == RestorationKind.Denoise && _heldOut.StoredPairs == 0)
