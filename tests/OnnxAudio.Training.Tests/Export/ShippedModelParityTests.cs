@@ -47,4 +47,25 @@ public class ShippedModelParityTests
             Assert.True(expected.Zip(actual, (a, b) => Math.Abs(a - b)).Max() <= OnnxParity.Tolerance, $"frames {frames}");
         }
     }
+
+    [Fact]
+    public void Denoiser_matches_its_snapshot_through_the_runtime()
+    {
+        string? onnx = RepositoryFile("models/denoise.onnx");
+        if (onnx is null)
+            return;
+        // The shipped denoiser is run E's snapshot at step 8,500 (see models/denoise.md).
+        const string weights = "models/training/denoise-v3-softbabble/kept/step-8500.bin";
+        string snapshot = RepositoryFile(weights) ?? throw new InvalidOperationException($"models/denoise.onnx ships without its weights ({weights})");
+        using var model = new SpectralMaskDenoiser(OnnxAudio.Training.Restoration.RestorationTask.ParseArchitecture("base-la1", OnnxAudio.Restoration.RestorationKind.Denoise));
+        model.load(snapshot);
+        model.eval();
+        using var restorer = OnnxAudio.Restoration.Restorer.Load(onnx);
+        float[] x = OnnxAudio.Training.Tests.Restoration.RestorationParityTests.TestSignal(24_011, seed: 5);
+        float[] expected = OnnxAudio.Training.Tests.Restoration.RestorationParityTests.TorchPipeline(model, x, 1f, clipLevel: null);
+        float[] actual = restorer.Process(x);
+        Assert.Equal(x.Length, actual.Length);
+        float tolerance = 1e-4f * x.Max(Math.Abs);
+        Assert.True(expected.Zip(actual, (a, b) => Math.Abs(a - b)).Max() <= tolerance);
+    }
 }

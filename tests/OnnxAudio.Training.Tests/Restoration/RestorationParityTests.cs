@@ -175,7 +175,7 @@ public class RestorationParityTests
     /// torch.stft (zero-padded centring, which frames exactly as the primed causal stream) → model → istft. The signal
     /// is padded with n_fft zeros first, as the stream is flushed, so that look-ahead frames see what the stream sees.
     /// </summary>
-    private static float[] TorchPipeline(SpectralMaskDenoiser model, float[] x, float strength, float? clipLevel)
+    internal static float[] TorchPipeline(SpectralMaskDenoiser model, float[] x, float strength, float? clipLevel)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -195,7 +195,7 @@ public class RestorationParityTests
     }
 
     /// <summary>Voiced-speech-like test signal: a few harmonics with a slow envelope, plus noise.</summary>
-    private static float[] TestSignal(int length, int seed)
+    internal static float[] TestSignal(int length, int seed)
     {
         var random = new Random(seed);
         var x = new float[length];
