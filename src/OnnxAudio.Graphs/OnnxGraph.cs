@@ -278,13 +278,16 @@ public sealed class OnnxGraph
     public byte[] ToBytes(string producerVersion = "0.1.0") => ToModel(producerVersion).ToByteArray();
 
     /// <summary>Writes the model to <paramref name="path"/> atomically (temporary file, then rename).</summary>
-    public void Save(string path, string producerVersion = "0.1.0")
+    public void Save(string path, string producerVersion = "0.1.0") => Save(ToBytes(producerVersion), path);
+
+    /// <summary>Writes serialized model bytes to <paramref name="path"/> atomically (temporary file, then rename).</summary>
+    public static void Save(byte[] modelBytes, string path)
     {
         string full = Path.GetFullPath(path);
         string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            File.WriteAllBytes(temp, ToBytes(producerVersion));
+            File.WriteAllBytes(temp, modelBytes);
             File.Move(temp, full, overwrite: true);
         }
         finally

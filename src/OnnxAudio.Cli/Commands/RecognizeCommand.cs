@@ -55,7 +55,7 @@ internal static class RecognizeCommand
             string[] files = FileBatch.Expand(parse.GetValue(inputs)!, shard: part, context: context);
             int k = Math.Clamp(parse.GetValue(top), 1, classifier.Labels.Count);
             bool ok = FileBatch.Run(context, files, parse.GetValue(jobs), cancellationToken, i => parse.GetValue(stream)
-                ? Detect(classifier, files[i], parse.GetValue(threshold) ?? classifier.DetectionThreshold, parse.GetValue(json), cancellationToken)
+                ? Detect(classifier, files[i], parse.GetValue(threshold), parse.GetValue(json), cancellationToken)
                 : Classify(classifier, files[i], k, parse.GetValue(json)));
             return Task.FromResult(ok ? ExitCodes.Success : ExitCodes.UserError);
         });
@@ -146,10 +146,11 @@ internal static class RecognizeCommand
         return (window[..filled], total);
     }
 
-    private static string Detect(IClipClassifier classifier, string file, float threshold, bool json, CancellationToken cancellationToken)
+    private static string Detect(IClipClassifier classifier, string file, float? threshold, bool json, CancellationToken cancellationToken)
     {
         using IAudioSource source = AudioFile.Open(file);
-        var detector = new KeywordDetector(classifier, new DetectorOptions { Threshold = threshold });
+        // Without --threshold the detector takes the model's own (IClipClassifier.DetectionThreshold).
+        var detector = new KeywordDetector(classifier, threshold is float t ? new DetectorOptions { Threshold = t } : null);
         var lines = new List<string>();
         foreach (Detection d in detector.Detect(source, cancellationToken))
         {

@@ -35,7 +35,7 @@ public static class ThresholdCalibration
             if (source.LengthFrames is not long frames || frames < source.Format.SampleRate * 60L)
                 throw new OnnxAudioException($"{nonKeywordAudio}: false alarms per hour need at least a minute of audio of known length");
             hours = frames / (double)source.Format.SampleRate / 3600;
-            Drain(new KeywordDetector(stream, new DetectorOptions { Threshold = 1 }).Detect(source, cancellationToken));
+            _ = new KeywordDetector(stream, new DetectorOptions { Threshold = 1 }).Detect(source, cancellationToken).Count();
         }
 
         var clips = new List<(RecordingClassifier Recorded, float[] Samples, string Label)>();
@@ -48,7 +48,7 @@ public static class ThresholdCalibration
             var padded = new float[clip.Length + 2 * pad];
             clip.CopyTo(padded, pad);
             var recorded = new RecordingClassifier(classifier);
-            Drain(new KeywordDetector(recorded, new DetectorOptions { Threshold = 1 }).Detect(Source(padded, classifier.SampleRate), cancellationToken));
+            _ = new KeywordDetector(recorded, new DetectorOptions { Threshold = 1 }).Detect(Source(padded, classifier.SampleRate), cancellationToken).Count();
             clips.Add((recorded, padded, label));
         }
 
@@ -100,27 +100,10 @@ public static class ThresholdCalibration
             [RecognitionSpec.DetectionThresholdKey] = chosen.Threshold.ToString("R", CultureInfo.InvariantCulture),
             [RecognitionSpec.DetectionThresholdKey + "_source"] = provenance,
         });
-        string full = Path.GetFullPath(output);
-        string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.WriteAllBytes(temp, bytes);
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
+        OnnxGraph.Save(bytes, output);
     }
 
     private static IAudioSource Source(float[] samples, int sampleRate) => new MemoryAudioSource(samples, new AudioFormat(sampleRate, 1));
-
-    private static void Drain(IEnumerable<Detection> detections)
-    {
-        foreach (Detection _ in detections)
-        {
-        }
-    }
 
     /// <summary>Records a classifier's outputs on the first pass and gives them back in the same order afterwards.</summary>
     private sealed class RecordingClassifier(IClipClassifier inner) : IClipClassifier
