@@ -38,11 +38,18 @@ public sealed class OnnxGraph
     private readonly GraphProto _graph = new();
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _metadata = new(StringComparer.Ordinal);
+    private readonly string _prefix;
     private int _counter;
 
-    public OnnxGraph(string name = "onnxaudio")
+    /// <param name="name">The graph's name.</param>
+    /// <param name="namePrefix">
+    /// Prefixed to every generated value name: a subgraph (an attribute of a Scan or Loop node, see
+    /// <see cref="AddNode"/>) sees the outer graph's values, and its own names must not shadow them.
+    /// </param>
+    public OnnxGraph(string name = "onnxaudio", string namePrefix = "")
     {
         _graph.Name = name;
+        _prefix = namePrefix;
     }
 
     /// <summary>Metadata written to the model's <c>metadata_props</c> (task, sample rate, labels, training command, …).</summary>
@@ -65,6 +72,7 @@ public sealed class OnnxGraph
     /// <summary>A name not used yet, derived from <paramref name="hint"/>.</summary>
     public string UniqueName(string hint)
     {
+        hint = _prefix + hint;
         string name = hint;
         while (!_names.Add(name))
             name = $"{hint}_{++_counter}";
@@ -94,9 +102,10 @@ public sealed class OnnxGraph
     {
         if (value.Name != name)
         {
-            if (_names.Contains(name))
+            if (!_names.Add(name))
                 throw new ArgumentException($"The name '{name}' is used already.", nameof(name));
-            AddNode("Identity", [value], [name]);
+            // Exactly this name (not prefixed): a graph's outputs are its interface.
+            _graph.Node.Add(new NodeProto { OpType = "Identity", Name = UniqueName("Identity_node"), Input = { value.Name }, Output = { name } });
         }
 
         _graph.Output.Add(ValueInfo(name, dims, type));
@@ -139,7 +148,8 @@ public sealed class OnnxGraph
     public OnnxValue Scalar(string hint, float value) => Initializer(hint, [value]);
 
     /// <summary>
-    /// Adds a node. Attributes are (name, value) pairs whose values are long, int, float, string, long[], int[] or float[].
+    /// Adds a node. Attributes are (name, value) pairs whose values are long, int, float, string, long[], int[], float[]
+    /// or an <see cref="OnnxGraph"/> (a subgraph: a Scan or Loop body, built with its own name prefix).
     /// Returns the outputs, named after <paramref name="outputHints"/>.
     /// </summary>
     public OnnxValue[] AddNode(string opType, OnnxValue[] inputs, string[] outputHints, params (string Name, object Value)[] attributes)
@@ -352,6 +362,7 @@ public sealed class OnnxGraph
             case int[] ints: a.Type = AttributeProto.Types.AttributeType.Ints; a.Ints.AddRange(ints.Select(x => (long)x)); break;
             case float[] fs: a.Type = AttributeProto.Types.AttributeType.Floats; a.Floats.AddRange(fs); break;
             case string[] ss: a.Type = AttributeProto.Types.AttributeType.Strings; a.Strings.AddRange(ss.Select(ByteString.CopyFromUtf8)); break;
+            case OnnxGraph body: a.Type = AttributeProto.Types.AttributeType.Graph; a.G = body._graph.Clone(); break;
             case OnnxTensorAttribute t:
                 a.Type = AttributeProto.Types.AttributeType.Tensor;
                 a.T = new TensorProto { DataType = (int)TensorProto.Types.DataType.Float, Dims = { 1 }, FloatData = { t.Value } };

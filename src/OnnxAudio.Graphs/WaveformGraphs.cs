@@ -230,7 +230,8 @@ public static class WaveformGraphs
 
     /// <summary>
     /// <c>codes</c> [batch, n, latent_frames] (int64; the first n codebooks) → <c>waveform</c> [batch, latent_frames ×
-    /// samples_per_frame]: the decoder, Hann inverse STFT with one silent frame after the last, the n_fft/2 lead removed.
+    /// samples_per_frame]: the decoder (a magnitude codec's magnitudes given a phase by <see cref="PhaseGraph"/>), Hann
+    /// inverse STFT with one silent frame after the last, the n_fft/2 lead removed.
     /// The first <c>original_length</c> samples (in the .oac header) are the signal; the rest is the encoder's padding.
     /// </summary>
     public static OnnxGraph CodecDecoder(byte[] model, ModelInfo info)
@@ -248,7 +249,10 @@ public static class WaveformGraphs
         }
 
         var stft = new Stft(spec.Stft);
-        OnnxValue spectrum = outputs["spectrum"];                                          // [batch, frames, bins, 2]
+        // [batch, frames, bins, 2]; a magnitude codec's phase comes from its magnitudes (PhaseGraph, in place of RTPGHI).
+        OnnxValue spectrum = spec.Signal == CodecSignal.Magnitude
+            ? PhaseGraph.Spectrum(g, outputs[CodecSpec.MagnitudeName], spec.Stft)
+            : outputs[CodecSpec.SpectrumName];
         OnnxValue silent = g.Op("Mul", [g.Slice(spectrum, [0], [1], [1]), g.Scalar("silence", 0f)]);
         spectrum = g.Concat(1, spectrum, silent);
         OnnxValue re = g.Transpose(Part(g, spectrum, 0), 0, 2, 1), im = g.Transpose(Part(g, spectrum, 1), 0, 2, 1);

@@ -1,6 +1,9 @@
 using OnnxAudio.Tests.TestSupport;
+using Microsoft.ML.OnnxRuntime;
 using OnnxAudio.Compression;
+using OnnxAudio.Dsp;
 using OnnxAudio.Evaluation;
+using OnnxAudio.Graphs;
 using OnnxAudio.Training.Compression;
 using OnnxAudio.Training.Export;
 using OnnxAudio.Training.Models;
@@ -12,7 +15,8 @@ namespace OnnxAudio.Training.Tests.Compression;
 /// <summary>
 /// The magnitude codec family through the seam: its decoder graph against TorchSharp, its spec, and the runtime's
 /// whole pipeline (blocks with context, bitstream, phase reconstruction, inverse STFT) against the family's own torch
-/// round trip — with no runtime code of its own beyond the signal path.
+/// round trip — with no runtime code of its own beyond the signal path — and its self-contained graphs (for Triton and
+/// the KServe server), whose phase comes from <see cref="PhaseGraph"/> instead of the runtime's RTPGHI.
 /// </summary>
 public sealed class MagnitudeCodecFamilyTests : IDisposable
 {
@@ -91,6 +95,67 @@ public sealed class MagnitudeCodecFamilyTests : IDisposable
         // reorder near-ties; what must agree is the signal (SI-SDR) and its spectrogram.
         double agreement = SignalMetrics.SiSdr(expected, decoded);
         Assert.True(agreement > 30, $"runtime against torch: SI-SDR {agreement:0.0} dB");
+    }
+
+    [Fact]
+    public void Self_contained_graphs_give_the_runtimes_codes_and_a_waveform_as_true_to_the_decoded_magnitudes()
+    {
+        float[] x = Signals.Speechlike(16_000 * 3 + 77, 5);
+        string stem = Path.Combine(_folder, "magnitude");
+        byte[] encoderBytes = File.ReadAllBytes(stem + ".encoder.onnx"), decoderBytes = File.ReadAllBytes(stem + ".decoder.onnx");
+        using var encoder = new InferenceSession(WaveformGraphs.Build("codec-encoder", encoderBytes, "encoder").ToBytes());
+        using var decoder = new InferenceSession(WaveformGraphs.Build("codec-decoder", decoderBytes, "decoder").ToBytes());
+        byte[] stream = _codec.Compress(x, 4, entropyCoding: true);
+        var (header, codes) = _codec.ReadCodes(new MemoryStream(stream), "speech");
+        int frames = (int)header.FrameCount;
+
+        using var waveform = OrtValue.CreateTensorValueFromMemory(x, [1, x.Length]);
+        using (var encoded = encoder.Run(new RunOptions(), ["waveform"], [waveform], ["codes"]))
+        {
+            ReadOnlySpan<long> graphCodes = encoded[0].GetTensorDataAsSpan<long>();   // [1, 4, frames]
+            Assert.Equal(4 * frames, graphCodes.Length);
+            int agree = 0;
+            for (int f = 0; f < frames; f++)
+                for (int b = 0; b < 4; b++)
+                    agree += codes[f * 4 + b] == graphCodes[b * frames + f] ? 1 : 0;
+            Assert.True(agree >= 0.98 * 4 * frames, $"{agree} of {4 * frames} codes agree");
+        }
+
+        long[] codeMajor = new long[codes.Length];
+        for (int f = 0; f < frames; f++)
+            for (int b = 0; b < 4; b++)
+                codeMajor[b * frames + f] = codes[f * 4 + b];
+        using var codeValue = OrtValue.CreateTensorValueFromMemory(codeMajor, [1, 4, frames]);
+        float[] graphOutput;
+        using (var decoded = decoder.Run(new RunOptions(), ["codes"], [codeValue], ["waveform"]))
+            graphOutput = decoded[0].GetTensorDataAsSpan<float>()[..x.Length].ToArray();
+        float[] runtimeOutput = _codec.Decompress(stream);
+
+        // The decoder's own magnitudes (frame f centred on sample f·hop) are what both syntheses aim at.
+        using var plain = new InferenceSession(decoderBytes);
+        float[] target;
+        using (var magnitudes = plain.Run(new RunOptions(), ["codes"], [codeValue], ["magnitude"]))
+            target = magnitudes[0].GetTensorDataAsSpan<float>().ToArray();
+        var stft = new Stft(new StftOptions { NFft = _codec.Spec.NFft, HopLength = _codec.Spec.HopLength });
+        double Convergence(float[] y)
+        {
+            ComplexSpectrogram s = stft.Forward(y);
+            int bins = s.Bins, count = Math.Min(s.Frames, target.Length / bins);
+            double error = 0, energy = 0;
+            for (int i = 0; i < count * bins; i++)
+            {
+                double m = Math.Sqrt(s.Real[i] * (double)s.Real[i] + s.Imag[i] * (double)s.Imag[i]);
+                error += (m - target[i]) * (m - target[i]);
+                energy += target[i] * (double)target[i];
+            }
+
+            return Math.Sqrt(error / energy);
+        }
+
+        double graph = Convergence(graphOutput), runtime = Convergence(runtimeOutput);
+        Assert.True(graph < runtime + 0.05, $"spectral convergence: graph {graph:0.000}, runtime {runtime:0.000}");
+        static double Energy(float[] y) => y.Sum(v => (double)v * v);
+        Assert.True(Energy(graphOutput) > 0.5 * Energy(runtimeOutput), "the graph decoded (nearly) silence");
     }
 
     public void Dispose()
