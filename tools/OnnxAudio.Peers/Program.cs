@@ -28,18 +28,34 @@ string mode = args[0];
 string Option(string name, string? fallback = null)
 {
     int i = Array.IndexOf(args, name);
-    return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback ?? throw new ArgumentException($"{name} is required");
+    if (i >= 0 && i + 1 < args.Length)
+        return args[i + 1];
+    if (fallback is not null)
+        return fallback;
+    Console.Error.WriteLine($"OnnxAudio.Peers: {name} {(i >= 0 ? "needs a value" : "is required")}");
+    Environment.Exit(2);
+    return "";
+}
+
+double Number(string name, string fallback)
+{
+    string text = Option(name, fallback);
+    if (double.TryParse(text, NumberStyles.Float, inv, out double value))
+        return value;
+    Console.Error.WriteLine($"OnnxAudio.Peers: {name} must be a number, not '{text}'");
+    Environment.Exit(2);
+    return 0;
 }
 
 string corpus = Option("--corpus");
 string split = Option("--split", "test");
-int limit = int.Parse(Option("--limit", "40"), inv);
+int limit = (int)Number("--limit", "40");
 string outDir = Path.GetFullPath(Option("--out", Path.Combine("results", "peers", mode)));
 string? ours = Array.IndexOf(args, "--ours") >= 0 ? Option("--ours") : null;
 string? model = Array.IndexOf(args, "--model") >= 0 ? Option("--model") : null;
 string? rnnoise = Array.IndexOf(args, "--rnnoise") >= 0 ? Option("--rnnoise") : FindRnnoiseModel();
 bool cleanInput = Array.IndexOf(args, "--clean-input") >= 0;
-float strength = float.Parse(Option("--strength", "1"), inv);
+float strength = (float)Number("--strength", "1");
 string? onlyNoise = Array.IndexOf(args, "--noise") >= 0 ? Option("--noise") : null;
 string dnsmosModel = Array.IndexOf(args, "--dnsmos") >= 0 ? Option("--dnsmos") : FindUp(Path.Combine("models", "dnsmos.onnx"))
     ?? throw new FileNotFoundException("models/dnsmos.onnx not found; pass --dnsmos MODEL");

@@ -1,5 +1,7 @@
 using OnnxAudio.Tests.TestSupport;
+using OnnxAudio.Compression;
 using OnnxAudio.Onnx;
+using OnnxAudio.Training.Compression;
 using OnnxAudio.Training.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -67,5 +69,53 @@ public class ShippedModelParityTests
         Assert.Equal(x.Length, actual.Length);
         float tolerance = 1e-4f * x.Max(Math.Abs);
         Assert.True(expected.Zip(actual, (a, b) => Math.Abs(a - b)).Max() <= tolerance);
+    }
+
+    [Fact]
+    public void Codec_matches_its_snapshot()
+    {
+        string? decoderPath = RepositoryFile("models/codec.decoder.onnx");
+        if (decoderPath is null)
+            return;
+        // The shipped codec is run B's snapshot at step 18,000 (see models/codec.md).
+        const string architecture = "magnitude", weights = "models/training/codec-v2-magnitude/kept/step-18000.bin";
+        string snapshot = RepositoryFile(weights) ?? throw new InvalidOperationException($"models/codec.*.onnx ship without their weights ({weights})");
+        using var family = (MagnitudeCodecFamily)CodecFamilies.Create(architecture);
+        family.Module.load(snapshot);
+        family.Module.eval();
+        using var codec = SpeechCodec.Load(decoderPath);
+        Assert.Equal(CodecSignal.Magnitude, codec.Spec.Signal);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+
+        // The encoder: the runtime's codes for a real sentence are the snapshot's (but for near-ties of the quantiser).
+        float[] speech = OnnxAudio.Audio.AudioFile.ReadMono(ShippedFiles.SpeechSamples()[1].Clean, 16000);
+        var (header, codes) = codec.ReadCodes(new MemoryStream(codec.Compress(speech, codec.Codebooks)), "speech");
+        int unit = codec.Spec.SamplesPerFrame, frames = (int)header.FrameCount, books = codec.Codebooks;
+        var padded = new float[(speech.Length + unit - 1) / unit * unit + unit];
+        speech.CopyTo(padded, 0);
+        long[] expectedCodes = family.Encode(tensor(padded).reshape(1, -1)).data<long>().ToArray();   // [1, books, frames]
+        Assert.Equal(books * frames, expectedCodes.Length);
+        int agree = 0;
+        for (int f = 0; f < frames; f++)
+            for (int b = 0; b < books; b++)
+                agree += codes[f * books + b] == expectedCodes[b * frames + f] ? 1 : 0;
+        Assert.True(agree >= 0.98 * books * frames, $"{agree} of {books * frames} codes agree");
+
+        // The decoder: random codes of every rate give the snapshot's magnitudes.
+        using var ort = new Microsoft.ML.OnnxRuntime.InferenceSession(File.ReadAllBytes(decoderPath));
+        manual_seed(3);
+        Tensor all = randint(0, codec.Spec.CodebookSize, [1, books, 37], dtype: int64);
+        foreach (int n in new[] { 3, 6, books })
+        {
+            Tensor some = all.narrow(1, 0, n).contiguous();
+            float[] expected = OnnxAudio.Training.Export.OnnxExporter.ToArray(family.Model.DecodeLogMagnitude(family.Model.Quantizer.Decode(some)).exp());
+            using var input = Microsoft.ML.OnnxRuntime.OrtValue.CreateTensorValueFromMemory(some.data<long>().ToArray(), [1, n, 37]);
+            using var outputs = ort.Run(new Microsoft.ML.OnnxRuntime.RunOptions(), [CodecSpec.CodesName], [input], [CodecSpec.MagnitudeName]);
+            float[] actual = outputs[0].GetTensorDataAsSpan<float>().ToArray();
+            Assert.Equal(expected.Length, actual.Length);
+            double worst = expected.Zip(actual, (a, b) => Math.Abs(a - b) / Math.Max(1e-3, Math.Abs(a))).Max();
+            Assert.True(worst < 1e-4, $"{n} codebooks: relative difference {worst:E2}");
+        }
     }
 }
