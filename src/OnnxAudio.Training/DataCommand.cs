@@ -62,9 +62,10 @@ internal static class DataCommand
                 AllowMultipleArgumentsPerToken = true,
             };
             var maxRecordings = new Option<int?>("--max-recordings-per-speaker") { Description = "Clean at most this many files of each recorded speaker (a stable subset; default: all)" };
+            var distinct = DistinctRecordingsOption();
             var perRecorded = new Option<int>("--per-recorded-speaker") { Description = "Items per recorded speaker: kws unknown clips, denoise/codec utterances", DefaultValueFactory = _ => 0 };
             var command = new Command(name, description) { outDir, seed, maxVoices, repetitions, sentences, noiseFolder, snrMin, snrMax, snrLevels,
-                splits, damage, speech, heldOut, level, cache, maxRecordings, perRecorded, noiseTypes, splitSeed, resume, accented };
+                splits, damage, speech, heldOut, level, cache, maxRecordings, distinct, perRecorded, noiseTypes, splitSeed, resume, accented };
             string kind = name;
             command.SetAction((parse, cancellationToken) =>
             {
@@ -77,7 +78,7 @@ internal static class DataCommand
                 string[] held = parse.GetValue(heldOut) is { Length: > 0 } h && !h.Contains("none") ? h : [];
                 string cacheFolder = parse.GetValue(cache) ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "onnxaudio", "recordings");
                 var (opened, recorded) = OpenSources(stdout, sourceSpec, held, parse.GetValue(seed), parse.GetValue(maxVoices), cacheFolder,
-                    parse.GetValue(maxRecordings), parse.GetValue(splitSeed), cancellationToken);
+                    parse.GetValue(maxRecordings), parse.GetValue(distinct), parse.GetValue(splitSeed), cancellationToken);
                 using SpeechSet set = opened;
                 int perRecordedSpeaker = parse.GetValue(perRecorded);
                 var options = new CorpusOptions
@@ -119,9 +120,15 @@ internal static class DataCommand
         return data;
     }
 
+    private static Option<bool> DistinctRecordingsOption() => new("--distinct-recordings")
+    {
+        Description = "Leave out recordings whose cleaned audio repeats an earlier one's (Tux Paint files some under several stamps); "
+            + "off by default so that existing corpora regenerate bit for bit",
+    };
+
     /// <summary>Finds each named source (espeak-ng voices deduplicated by sound; recordings decoded and cleaned).</summary>
-    private static (SpeechSet Set, IReadOnlyList<RecordedSpeechSummary> Recorded) OpenSources(TextWriter stdout,
-        IReadOnlyList<(string Name, double Weight)> spec, string[] heldOut, int seed, int? maxVoices, string cacheFolder, int? maxRecordings, int splitSeed, CancellationToken cancellationToken)
+    private static (SpeechSet Set, IReadOnlyList<RecordedSpeechSummary> Recorded) OpenSources(TextWriter stdout, IReadOnlyList<(string Name, double Weight)> spec,
+        string[] heldOut, int seed, int? maxVoices, string cacheFolder, int? maxRecordings, bool distinct, int splitSeed, CancellationToken cancellationToken)
     {
         var sources = new List<(ISpeechSource, double)>();
         var summaries = new List<RecordedSpeechSummary>();
@@ -144,7 +151,8 @@ internal static class DataCommand
                 default:
                     var recorded = name == RecordedSpeech.Tuxpaint ? RecordedSpeech.FindTuxpaint() : RecordedSpeech.FindHedgewars();
                     stdout.WriteLine($"Cleaning {name} recordings (at most {maxRecordings?.ToString() ?? "all"} per speaker, cached in {cacheFolder})…");
-                    RecordedSpeechSummary summary = recorded.Prepare(cacheFolder, Environment.ProcessorCount, maxClipsPerSpeaker: maxRecordings, cancellationToken: cancellationToken);
+                    RecordedSpeechSummary summary = recorded.Prepare(cacheFolder, Environment.ProcessorCount, maxClipsPerSpeaker: maxRecordings, distinct: distinct,
+                        cancellationToken: cancellationToken);
                     stdout.WriteLine($"{name}: kept {summary.Kept} of {summary.Files} clips; removed " +
                         string.Join(", ", summary.RejectedByRule.Select(r => $"{r.Value} {r.Key}")) +
                         (summary.DroppedSpeakers.Count > 0 ? $"; speakers with too few clips: {string.Join(", ", summary.DroppedSpeakers)}" : ""));
@@ -225,8 +233,9 @@ internal static class DataCommand
         var maxRecordings = new Option<int?>("--max-recordings-per-speaker") { Description = "As for the corpora (keep it the same so the speaker split is)", DefaultValueFactory = _ => 300 };
         var splitSeed = new Option<int>("--split-seed") { Description = "Seed of the speaker split (as for the corpora)", DefaultValueFactory = _ => 1 };
         var cache = new Option<string?>("--recordings-cache") { Description = "Folder of cleaned recordings (default: ~/.cache/onnxaudio/recordings)" };
+        var distinct = DistinctRecordingsOption();
         var command = new Command("stream", "A long recording of real non-keyword speech in real noise, for false alarms per hour") { outFile,
-            minutes, speech, splits, noise, snr, seed, maxRecordings, splitSeed, cache };
+            minutes, speech, splits, noise, snr, seed, maxRecordings, distinct, splitSeed, cache };
         command.SetAction((parse, cancellationToken) =>
         {
             var spec = SpeechSet.ParseSpec(parse.GetValue(speech)!);
@@ -235,7 +244,8 @@ internal static class DataCommand
             if (parse.GetValue(minutes) is not (> 0 and <= 600))
                 throw new OnnxAudioException("--minutes must lie between 0 and 600");
             string cacheFolder = parse.GetValue(cache) ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "onnxaudio", "recordings");
-            var (opened, _) = OpenSources(stdout, spec, [], 1, null, cacheFolder, parse.GetValue(maxRecordings), parse.GetValue(splitSeed), cancellationToken);
+            var (opened, _) = OpenSources(stdout, spec, [], 1, null, cacheFolder, parse.GetValue(maxRecordings), parse.GetValue(distinct), parse.GetValue(splitSeed),
+                cancellationToken);
             using SpeechSet set = opened;
             var summary = NonKeywordStream.Write(parse.GetValue(outFile)!, set, parse.GetValue(splits)!.Select(ParseSplit).ToArray(), parse.GetValue(minutes),
                 parse.GetValue(noise)!, parse.GetValue(snr), parse.GetValue(seed), cancellationToken);

@@ -93,10 +93,14 @@ public sealed class RecordedSpeech : ISpeechSource
 
     /// <summary>
     /// Decodes and cleans every clip (cached in <paramref name="cacheFolder"/>) and returns what was kept and left out.
-    /// With <paramref name="maxClipsPerSpeaker"/>, each speaker keeps a stable subset of that many files first.
+    /// With <paramref name="maxClipsPerSpeaker"/>, each speaker keeps a stable subset of that many files first. With
+    /// <paramref name="distinct"/>, a clip whose cleaned audio equals one kept before it (in speaker and stable order) is
+    /// left out as a "duplicate recording": Tux Paint files one description recording under several stamps (a letter's
+    /// filled, outlined, upper- and lower-case stamps), which would weigh those clips up in training and in false-alarm
+    /// counts. Which speakers are kept is decided before that, so the speaker split is the same either way.
     /// </summary>
     public RecordedSpeechSummary Prepare(string cacheFolder, int parallelism = 2, int minimumClips = MinimumClips, int? maxClipsPerSpeaker = null,
-        CancellationToken cancellationToken = default)
+        bool distinct = false, CancellationToken cancellationToken = default)
     {
         string cache = Path.Combine(cacheFolder, Name);
         Directory.CreateDirectory(cache);
@@ -122,10 +126,33 @@ public sealed class RecordedSpeech : ISpeechSource
             .Select(o => o.Key.Id).Order(StringComparer.Ordinal).ToArray();
         foreach (string id in dropped)
             kept.Remove(id);
-        _accepted = kept;
         var rejected = _all.Where(c => verdicts[c.Path] is not null)
-            .Select(c => new SkippedFile(Path.GetRelativePath(Root, c.Path), verdicts[c.Path]!)).ToArray();
+            .Select(c => new SkippedFile(Path.GetRelativePath(Root, c.Path), verdicts[c.Path]!)).ToList();
+        if (distinct)
+            rejected.AddRange(RemoveDuplicates(kept, cache));
+        _accepted = kept;
         return new RecordedSpeechSummary(Name, _all.Count, kept.Values.Sum(v => v.Count), rejected, dropped);
+    }
+
+    /// <summary>Removes every kept clip whose cleaned audio equals an earlier one's; returns them as skipped files.</summary>
+    private List<SkippedFile> RemoveDuplicates(Dictionary<string, List<string>> kept, string cache)
+    {
+        var sourceOf = _all.ToDictionary(c => CachePath(cache, c.Path), c => Path.GetRelativePath(Root, c.Path), StringComparer.Ordinal);
+        var first = new Dictionary<string, string>(StringComparer.Ordinal);
+        var duplicates = new List<SkippedFile>();
+        foreach (string id in kept.Keys.Order(StringComparer.Ordinal).ToArray())
+        {
+            kept[id] = kept[id].Where(clip =>
+            {
+                string hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(clip)));
+                if (first.TryAdd(hash, sourceOf[clip]))
+                    return true;
+                duplicates.Add(new SkippedFile(sourceOf[clip], $"duplicate recording: the same audio as {first[hash]}"));
+                return false;
+            }).ToList();
+        }
+
+        return duplicates;
     }
 
     /// <summary>The cleaned clips of <paramref name="speaker"/> (cache paths of 16 kHz WAVs), in a stable order.</summary>

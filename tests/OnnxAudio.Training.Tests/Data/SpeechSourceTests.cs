@@ -273,6 +273,34 @@ public class SpeechSourceTests : IDisposable
     }
 
     /// <summary>Writes <paramref name="samples"/> as a 44.1 kHz stereo Ogg Vorbis file, the format of the packages' recordings.</summary>
+    [Trait("Category", "Slow")]
+    [RequiresToolFact("espeak-ng", "ffmpeg")]
+    public void Distinct_recordings_leave_out_repeated_audio_but_keep_the_speakers()
+    {
+        var espeak = EspeakSynthesizer.Find();
+        string tux = Path.Combine(_root, "tux-distinct");
+        string[] words = ["apple tree", "a small red car", "the quiet river"];
+        for (int i = 0; i < words.Length; i++)
+            Ogg(espeak.Speak(words[i], "lt"), Path.Combine(tux, "letters", $"letter{i}_desc_lt.ogg"));
+        // The same recording filed under two more stamps (as Tux Paint does for a letter's variants), and another take
+        // of a word already there (another voice): only repeated audio goes.
+        File.Copy(Path.Combine(tux, "letters", "letter0_desc_lt.ogg"), Path.Combine(tux, "letters", "letter0-outline_desc_lt.ogg"));
+        File.Copy(Path.Combine(tux, "letters", "letter0_desc_lt.ogg"), Path.Combine(tux, "letters", "letter0-upper_desc_lt.ogg"));
+        Ogg(espeak.Speak(words[1], "lt+f2"), Path.Combine(tux, "letters", "letter1-outline_desc_lt.ogg"));
+
+        string cache = Path.Combine(_root, "cache-distinct");
+        RecordedSpeech all = RecordedSpeech.FindTuxpaint(tux), distinct = RecordedSpeech.FindTuxpaint(tux);
+        RecordedSpeechSummary every = all.Prepare(cache, minimumClips: 2);
+        RecordedSpeechSummary unique = distinct.Prepare(cache, minimumClips: 2, distinct: true);
+        Assert.Equal(6, every.Kept);
+        Assert.Equal(4, unique.Kept);
+        Assert.Equal(2, unique.RejectedByRule["duplicate recording"]);
+        Assert.False(every.RejectedByRule.ContainsKey("duplicate recording"));
+        Assert.Equal(all.Speakers, distinct.Speakers);
+        string[] kept = distinct.ClipsOf(distinct.Speakers[0]).Select(c => AudioFile.ReadMono(c, 16000)).Select(x => string.Join(",", x.Take(4000))).ToArray();
+        Assert.Equal(kept.Length, kept.Distinct().Count());
+    }
+
     internal static void Ogg(float[] samples, string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
