@@ -24,6 +24,9 @@ public sealed record FeatureBatch(float[] Features, long[] Shape, long[] Labels)
     /// <summary>How many of the batch's examples <paramref name="model"/> classifies right (call in eval mode, without gradients).</summary>
     public int CountCorrect(nn.Module<Tensor, Tensor> model)
     {
+        // A scope per batch: the caller's scope may span a whole evaluation, and every activation of every batch would
+        // live until it ends (gigabytes for a 2-D network such as BC-ResNet).
+        using var scope = NewDisposeScope();
         using Tensor predicted = model.forward(tensor(Features).reshape(Shape)).argmax(1);
         long[] labels = predicted.data<long>().ToArray();
         return labels.Where((label, i) => label == Labels[i]).Count();

@@ -174,8 +174,8 @@ public sealed class KeywordSpottingTask : ITrainingTask<FeatureBatch>, IRegister
             FeatureBatch batch = FeatureBatch.Collate(examples);
             float[] flat;
             using (NativeStepGuard.Enter())
-            using (Tensor output = _model.forward(tensor(batch.Features).reshape(batch.Shape)))
-                flat = output.data<float>().ToArray();
+            using (NewDisposeScope())   // this batch's activations, not the whole pass's
+                flat = _model.forward(tensor(batch.Features).reshape(batch.Shape)).data<float>().ToArray();
             for (int b = 0; b < examples.Count; b++)
             {
                 logits.Add(flat.AsSpan(b * Labels.Count, Labels.Count).ToArray());
