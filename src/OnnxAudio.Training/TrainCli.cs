@@ -44,7 +44,7 @@ internal static class TrainCli
         var noise = new Option<string?>("--noise")
         {
             Description = "Denoising: the synthetic noise mixed in, classic (default), extended (adds shaped and modulated noise), babble (extended, one noise in three babble), "
-                + "real (clean pass-through, stored pairs, babble-weighted noise, levels −40…−1 dBFS) or real-soft-babble[-N] (real, babble kept 12 (N) dB down in the target)",
+                + "real (clean pass-through, stored pairs, babble-weighted noise, levels −40…−1 dBFS) or real-soft-babble[-N] (real, babble kept 12 (N, 0–60) dB down in the target; 0: kept whole)",
         };
         var keepEvery = new Option<int>("--keep-every") { Description = "Also keep the weights every N steps in kept/step-N.bin (to average later); 0: off" };
         var initFrom = new Option<string?>("--init-from")

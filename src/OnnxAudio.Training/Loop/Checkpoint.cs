@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using TorchSharp;
 
@@ -126,6 +127,26 @@ public static class Checkpoint
     }
 
     /// <summary>Writes weights and state only (no optimizer state): a checkpoint to evaluate and export, not to resume.</summary>
+    /// <summary>
+    /// The highest step among <paramref name="weightFiles"/> when every one is a snapshot kept along the run in
+    /// <paramref name="runFolder"/> (<c>kept/step-N.bin</c>); null when any is not.
+    /// </summary>
+    public static int? LatestKeptStep(string runFolder, IReadOnlyList<string> weightFiles)
+    {
+        string kept = Path.GetFullPath(Path.Combine(runFolder, "kept"));
+        int? latest = null;
+        foreach (string file in weightFiles)
+        {
+            string name = Path.GetFileName(file);
+            if (Path.GetDirectoryName(Path.GetFullPath(file)) != kept || !name.StartsWith("step-", StringComparison.Ordinal) || !name.EndsWith(".bin", StringComparison.Ordinal)
+                || !int.TryParse(name["step-".Length..^".bin".Length], NumberStyles.None, CultureInfo.InvariantCulture, out int step))
+                return null;
+            latest = Math.Max(latest ?? 0, step);
+        }
+
+        return latest;
+    }
+
     public static void SaveWeights(string folder, torch.nn.Module model, CheckpointState state)
     {
         Directory.CreateDirectory(folder);

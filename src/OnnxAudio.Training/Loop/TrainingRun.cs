@@ -38,14 +38,12 @@ public sealed class TrainingRun<TBatch>(ITrainingTask<TBatch> task, TrainingOpti
         CheckpointState state = Checkpoint.LoadModel(CheckpointFolder, task.Model);
         if (keptStep is int step)
         {
-            // A snapshot kept along the run: its weights, its step, and the training time the log shows at that step.
+            // A snapshot kept along the run: its weights, its step and its training time.
             string weights = Trainer<TBatch>.KeptWeights(options.OutputDirectory, step);
             if (!File.Exists(weights))
                 throw new OnnxAudioException($"{weights}: no weights kept at step {step} in this run (see the run's kept/ folder)");
             task.Model.load(weights);
-            var logged = new TrainingLog(options.OutputDirectory, step).Train.LastOrDefault(r => r.Step == step);
-            state.Step = step;
-            state.ElapsedSeconds = logged.Step == step ? logged.Seconds : 0;
+            AtStep(state, step);
         }
 
         task.Model.eval();
@@ -69,7 +67,18 @@ public sealed class TrainingRun<TBatch>(ITrainingTask<TBatch> task, TrainingOpti
     {
         CheckpointState state = Checkpoint.ReadState(CheckpointFolder);
         Checkpoint.AverageWeights(task.Model, weightFiles);
+        // A mean of snapshots kept along this run has trained as long as its latest snapshot, not as long as the run.
+        if (Checkpoint.LatestKeptStep(options.OutputDirectory, weightFiles) is int step)
+            AtStep(state, step);
         Checkpoint.SaveWeights(checkpointFolder, task.Model, state);
+    }
+
+    /// <summary>Sets the state's step, and the training time the run's log shows at that step.</summary>
+    private void AtStep(CheckpointState state, int step)
+    {
+        var logged = new TrainingLog(options.OutputDirectory, step).Train.LastOrDefault(r => r.Step == step);
+        state.Step = step;
+        state.ElapsedSeconds = logged.Step == step ? logged.Seconds : 0;
     }
 
     public void Dispose() => task.Dispose();

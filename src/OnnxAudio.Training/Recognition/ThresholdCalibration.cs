@@ -23,7 +23,7 @@ public static class ThresholdCalibration
 {
     /// <summary>0.30, 0.32, …, 0.98, 0.99, 0.995, 0.999.</summary>
     public static IReadOnlyList<float> DefaultGrid { get; } =
-        [.. Enumerable.Range(15, 35).Select(i => i * 0.02f), 0.99f, 0.995f, 0.999f];
+        [.. Enumerable.Range(15, 35).Select(i => i / 50f), 0.99f, 0.995f, 0.999f];
 
     public static IReadOnlyList<ThresholdPoint> Sweep(IClipClassifier classifier, string nonKeywordAudio, IReadOnlyList<(string File, string Label)> keywordClips,
         IReadOnlyList<float> thresholds, CancellationToken cancellationToken = default)

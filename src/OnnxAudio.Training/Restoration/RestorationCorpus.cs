@@ -35,12 +35,12 @@ public sealed class RestorationCorpus : IDataset<RestorationExample>
     private readonly TrainingNoise _noise;
     private readonly double _softBabbleResidualDb;
 
-    /// <param name="softBabbleResidualDb">With <see cref="TrainingNoise.RealSoftBabble"/>: the level at which the target keeps babble (dB, below 0).</param>
+    /// <param name="softBabbleResidualDb">With <see cref="TrainingNoise.RealSoftBabble"/>: the level at which the target keeps babble (dB, 0 or below; 0: the mixture itself).</param>
     public RestorationCorpus(string root, Split split, RestorationKind kind, int segmentSamples, TrainingNoise noise = TrainingNoise.Classic,
         double softBabbleResidualDb = DefaultSoftBabbleResidualDb)
     {
-        if (!(softBabbleResidualDb < 0))
-            throw new ArgumentOutOfRangeException(nameof(softBabbleResidualDb), softBabbleResidualDb, "the babble kept in the target must be below 0 dB");
+        if (!(softBabbleResidualDb <= 0))
+            throw new ArgumentOutOfRangeException(nameof(softBabbleResidualDb), softBabbleResidualDb, "the babble kept in the target must be at or below 0 dB");
         _softBabbleResidualDb = softBabbleResidualDb;
         _noise = noise;
         string splitName = split.ToString().ToLowerInvariant();

@@ -73,14 +73,14 @@ public sealed class RestorationTask : ITrainingTask<RestorationBatch>, IRegister
         Config = ParseArchitecture(options.Architecture, kind);
         _model = new SpectralMaskDenoiser(Config);
         _window = hann_window(Config.NFft).sqrt();
-        // "real-soft-babble" keeps babble 12 dB down in the target; "real-soft-babble-N" N dB down.
+        // "real-soft-babble" keeps babble 12 dB down in the target; "real-soft-babble-N" N dB down (0: the babble kept whole).
         double softBabbleDb = RestorationCorpus.DefaultSoftBabbleResidualDb;
         string? noiseName = options.Noise;
         if (noiseName is not null && noiseName.StartsWith("real-soft-babble-", StringComparison.Ordinal))
         {
             string level = noiseName["real-soft-babble-".Length..];
-            softBabbleDb = int.TryParse(level, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int db) && db is > 0 and <= 60
-                ? -db : throw new OnnxAudioException($"--noise {noiseName}: the babble level must be 1 to 60 dB down (real-soft-babble-12)");
+            softBabbleDb = int.TryParse(level, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int db) && db is >= 0 and <= 60
+                ? -db : throw new OnnxAudioException($"--noise {noiseName}: the babble level must be 0 to 60 dB down (real-soft-babble-12)");
             noiseName = "real-soft-babble";
         }
 

@@ -118,4 +118,17 @@ public class CheckpointAverageTests
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    [Fact]
+    public void A_mean_of_kept_snapshots_counts_the_steps_of_the_latest_one()
+    {
+        string run = Path.Combine("runs", "r");
+        string Kept(int step) => Path.Combine(run, "kept", $"step-{step}.bin");
+        Assert.Equal(4000, Checkpoint.LatestKeptStep(run, [Kept(2000), Kept(4000), Kept(3000)]));
+        Assert.Equal(4000, Checkpoint.LatestKeptStep(run + "/", [Path.GetFullPath(Kept(4000)), Kept(2000)]));
+        // Anything else (another run's snapshots, a checkpoint's model.bin, a renamed file) leaves the run's own step.
+        Assert.Null(Checkpoint.LatestKeptStep(run, [Kept(2000), Path.Combine("runs", "other", "kept", "step-3000.bin")]));
+        Assert.Null(Checkpoint.LatestKeptStep(run, [Kept(2000), Path.Combine(run, "checkpoint", "model.bin")]));
+        Assert.Null(Checkpoint.LatestKeptStep(run, [Kept(2000), Path.Combine(run, "kept", "step-3000-copy.bin")]));
+    }
 }

@@ -106,6 +106,16 @@ public sealed class ThresholdCalibrationTests : IDisposable
     }
 
     [Fact]
+    public void The_default_grid_holds_the_decimals_it_prints()
+    {
+        // The chosen threshold is written into the model as its shortest round-trip text: 0.98 must read 0.98, not 0.97999996.
+        var grid = ThresholdCalibration.DefaultGrid;
+        Assert.Equal(0.30f, grid[0]);
+        Assert.Equal(0.98f, grid[34]);
+        Assert.All(grid, t => Assert.True(t.ToString("R", System.Globalization.CultureInfo.InvariantCulture).Length <= 5, $"{t:R}"));
+    }
+
+    [Fact]
     public void The_chosen_threshold_is_written_into_a_new_model_and_used_by_default()
     {
         string output = Path.Combine(_folder, "calibrated.onnx");

@@ -112,6 +112,7 @@ public class RealTrainingNoiseTests : IDisposable
     [Theory]
     [InlineData(-12.0)]
     [InlineData(-6.0)]
+    [InlineData(0.0)]
     public void Soft_babble_changes_only_the_targets_of_babble_mixtures_keeping_the_babble_down_by_the_set_level(double residualDb)
     {
         Directory.CreateDirectory(Path.Combine(_root, "train", "clean"));
