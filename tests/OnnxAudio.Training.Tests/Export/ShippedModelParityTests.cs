@@ -56,8 +56,8 @@ public class ShippedModelParityTests
         string? onnx = RepositoryFile("models/denoise.onnx");
         if (onnx is null)
             return;
-        // The shipped denoiser is run E's snapshot at step 8,500 (see models/denoise.md).
-        const string weights = "models/training/denoise-v3-softbabble/kept/step-8500.bin";
+        // The shipped denoiser is run K's snapshot at step 9,750 (see models/denoise.md).
+        const string weights = "models/training/denoise-v3-keepbabble/kept/step-9750.bin";
         string snapshot = RepositoryFile(weights) ?? throw new InvalidOperationException($"models/denoise.onnx ships without its weights ({weights})");
         using var model = new SpectralMaskDenoiser(OnnxAudio.Training.Restoration.RestorationTask.ParseArchitecture("base-la1", OnnxAudio.Restoration.RestorationKind.Denoise));
         model.load(snapshot);
