@@ -77,8 +77,8 @@ public class ShippedModelParityTests
         string? decoderPath = RepositoryFile("models/codec.decoder.onnx");
         if (decoderPath is null)
             return;
-        // The shipped codec is run B's snapshot at step 18,000 (see models/codec.md).
-        const string architecture = "magnitude", weights = "models/training/codec-v2-magnitude/kept/step-18000.bin";
+        // The shipped codec is run C's snapshot at step 24,000 (see models/codec.md).
+        const string architecture = "magnitude-6k", weights = "models/training/codec-v3-6k/kept/step-24000.bin";
         string snapshot = RepositoryFile(weights) ?? throw new InvalidOperationException($"models/codec.*.onnx ship without their weights ({weights})");
         using var family = (MagnitudeCodecFamily)CodecFamilies.Create(architecture);
         family.Module.load(snapshot);
