@@ -126,7 +126,6 @@ public static class Checkpoint
         }
     }
 
-    /// <summary>Writes weights and state only (no optimizer state): a checkpoint to evaluate and export, not to resume.</summary>
     /// <summary>
     /// The highest step among <paramref name="weightFiles"/> when every one is a snapshot kept along the run in
     /// <paramref name="runFolder"/> (<c>kept/step-N.bin</c>); null when any is not.
@@ -147,6 +146,7 @@ public static class Checkpoint
         return latest;
     }
 
+    /// <summary>Writes weights and state only (no optimizer state): a checkpoint to evaluate and export, not to resume.</summary>
     public static void SaveWeights(string folder, torch.nn.Module model, CheckpointState state)
     {
         Directory.CreateDirectory(folder);
