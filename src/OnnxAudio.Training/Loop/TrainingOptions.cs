@@ -42,7 +42,8 @@ public sealed record TrainingOptions
     /// <summary>
     /// The loss recipe, for tasks that offer several (restoration: "stft" = MR-STFT − 0.05·SI-SDR, the default, or
     /// "sisdr" = −SI-SDR + MR-STFT, "sisdr-os" adding the over-suppression term, "sisdr-os-stoi" also 10 × a
-    /// differentiable STOI, "sisdr-os-stoi50" 50 × it; codec: "reconstruction", the default, or "gan" = reconstruction + a spectrogram
+    /// differentiable STOI, "sisdr-os-stoi50" 50 × it, "sisdr-os-stoi50-pc" that plus a power-law compressed spectral
+    /// loss; codec: "reconstruction", the default, or "gan" = reconstruction + a spectrogram
     /// discriminator's hinge and feature-matching losses). May change when a run is resumed; run.json records when.
     /// </summary>
     public string? Loss { get; init; }

@@ -17,7 +17,8 @@ namespace OnnxAudio.Training.Restoration;
 /// Trains a <see cref="SpectralMaskDenoiser"/> for denoising or declipping on 2 s segments from a
 /// <see cref="RestorationCorpus"/>. Loss ("stft", the default): multi-resolution STFT loss minus 0.05 × SI-SDR of the
 /// resynthesised waveform; ("sisdr"): −SI-SDR plus the MR-STFT loss; ("sisdr-os"): plus <see cref="OverSuppressionLoss"/>;
-/// ("sisdr-os-stoi"): plus 10 × <see cref="StoiLoss"/>; ("sisdr-os-stoi50"): plus 50 × it. For declipping the estimate first goes through <see cref="ClipConsistency"/> (samples below the clipping
+/// ("sisdr-os-stoi"): plus 10 × <see cref="StoiLoss"/>; ("sisdr-os-stoi50"): plus 50 × it; ("sisdr-os-stoi50-pc"): plus
+/// <see cref="CompressedSpectrumLoss"/>. For declipping the estimate first goes through <see cref="ClipConsistency"/> (samples below the clipping
 /// level are the input's own, clipped ones at least the level), the same projection the runtime applies. Held-out
 /// metrics: SI-SDR and STOI of the input and output on the held-out voices.
 /// </summary>
@@ -49,7 +50,7 @@ public sealed class RestorationTask : ITrainingTask<RestorationBatch>, IRegister
     /// The loss recipes by name: SI-SDR-led or STFT-led, and which extra terms they add. A STOI weight of 10 counts 0.01
     /// of STOI as 0.1 dB of SI-SDR.
     /// </summary>
-    private sealed record LossRecipe(bool SiSdr, bool OverSuppression = false, double StoiWeight = 0);
+    private sealed record LossRecipe(bool SiSdr, bool OverSuppression = false, double StoiWeight = 0, bool Compressed = false);
 
     private static readonly Dictionary<string, LossRecipe> LossRecipes = new(StringComparer.Ordinal)
     {
@@ -58,6 +59,7 @@ public sealed class RestorationTask : ITrainingTask<RestorationBatch>, IRegister
         ["sisdr-os"] = new(SiSdr: true, OverSuppression: true),
         ["sisdr-os-stoi"] = new(SiSdr: true, OverSuppression: true, StoiWeight: 10),
         ["sisdr-os-stoi50"] = new(SiSdr: true, OverSuppression: true, StoiWeight: 50),
+        ["sisdr-os-stoi50-pc"] = new(SiSdr: true, OverSuppression: true, StoiWeight: 50, Compressed: true),
     };
 
     /// <summary>The names <c>--loss</c> accepts for restoration tasks.</summary>
@@ -147,6 +149,8 @@ public sealed class RestorationTask : ITrainingTask<RestorationBatch>, IRegister
             : _stftLoss.Compute(estimate, clean) + 0.05 * SiSdrLoss.Compute(estimate, clean);
         if (_loss.OverSuppression)
             loss = loss + OverSuppressionLoss.Compute(estimate, clean);
+        if (_loss.Compressed)
+            loss = loss + CompressedSpectrumLoss.Compute(estimate, clean);
         return _loss.StoiWeight > 0 ? loss + _loss.StoiWeight * StoiLoss.Compute(estimate, clean) : loss;
     }
 
