@@ -89,6 +89,8 @@ internal static class TrainCli
         resume.SetAction(parse =>
         {
             RunSettings settings = RunSettings.Load(parse.GetValue(outDir)!);
+            // Before any change is recorded in run.json: a folder of averaged weights cannot resume.
+            Checkpoint.RequireOptimizerState(Path.Combine(parse.GetValue(outDir)!, "checkpoint"));
             TrainingOptions options = WithFolder(settings.Options, parse.GetValue(outDir)!, parse.GetValue(moreSteps));
             if (parse.GetValue(newLoss) is string l)
                 options = options with { Loss = l };

@@ -28,6 +28,29 @@ public class TrainCliTests
     }
 
     [Fact]
+    public void A_folder_of_averaged_weights_is_refused_by_resume_and_its_settings_stay_as_they_were()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "onnxaudio-cli-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            new OnnxAudio.Training.Loop.RunSettings { Task = "denoise", Command = "onnxaudio-train average", Options = new() { Steps = 10 } }.Save(folder);
+            using (var model = new OnnxAudio.Training.Models.SpectralMaskDenoiser(new OnnxAudio.Training.Models.SpectralMaskConfig(Hidden: 8)))
+                OnnxAudio.Training.Loop.Checkpoint.SaveWeights(Path.Combine(folder, "checkpoint"), model, new() { Step = 10, Task = "denoise" });
+            string before = File.ReadAllText(Path.Combine(folder, "run.json"));
+
+            var (code, _, error) = Run("resume", "--out", folder, "--steps", "20");
+
+            Assert.Equal(1, code);
+            Assert.Contains("weights only", error);
+            Assert.Equal(before, File.ReadAllText(Path.Combine(folder, "run.json")));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Accented_keywords_are_refused_outside_a_keyword_corpus()
     {
         string folder = Path.Combine(Path.GetTempPath(), "onnxaudio-cli-" + Guid.NewGuid().ToString("N"));

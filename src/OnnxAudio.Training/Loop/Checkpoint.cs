@@ -157,9 +157,15 @@ public static class Checkpoint
     public static CheckpointState Load(string folder, torch.nn.Module model, torch.optim.Optimizer optimizer)
     {
         CheckpointState state = LoadModel(folder, model);
-        if (!File.Exists(Path.Combine(folder, OptimizerFile)))
-            throw new OnnxAudioException($"{folder}: weights only (e.g. averaged), no optimizer state to resume from; export or evaluate it instead");
+        RequireOptimizerState(folder);
         ((TorchSharp.Modules.OptimizerHelper)optimizer).load_state_dict(Path.Combine(folder, OptimizerFile));
         return state;
+    }
+
+    /// <summary>Refuses a checkpoint without optimizer state (an average of snapshots): it can be exported, not resumed.</summary>
+    public static void RequireOptimizerState(string folder)
+    {
+        if (Directory.Exists(folder) && !File.Exists(Path.Combine(folder, OptimizerFile)))
+            throw new OnnxAudioException($"{folder}: weights only (e.g. averaged), no optimizer state to resume from; export or evaluate it instead");
     }
 }
