@@ -59,8 +59,19 @@ internal static class TrainCli
         {
             Description = "Keyword spotting: log-mel values against the signal's scale (absolute, the default) or the clip's peak (clip-peak: 60 dB below it, level-independent)",
         };
+        var voiceResynthesis = new Option<double>("--voice-resynthesis")
+        {
+            Description = "Keyword spotting: the share of clips (0–1) resynthesised with a whispered or monotone LPC voice, every class alike "
+                + "(a natural or synthetic voice then does not predict the class)",
+        };
+        voiceResynthesis.Validators.Add(result =>
+        {
+            double share = result.GetValueOrDefault<double>();
+            if (!(share >= 0 && share <= 1))
+                result.AddError("--voice-resynthesis must lie between 0 and 1");
+        });
         var train = new Command("train", "Train a model from scratch (or from --init-from) into a run folder") { task, outDir, steps, batch, lr,
-            seed, evalEvery, checkpointEvery, timeLimit, dataDir, arch, loss, noise, initFrom, keepEvery, balance, levelReference };
+            seed, evalEvery, checkpointEvery, timeLimit, dataDir, arch, loss, noise, initFrom, keepEvery, balance, levelReference, voiceResynthesis };
         train.SetAction(parse =>
         {
             var options = new TrainingOptions
@@ -72,6 +83,7 @@ internal static class TrainCli
                 Loss = parse.GetValue(loss), Noise = parse.GetValue(noise),
                 InitFrom = parse.GetValue(initFrom) is string i ? Path.GetFullPath(i) : null, KeepEvery = parse.GetValue(keepEvery),
                 BalanceSources = parse.GetValue(balance), LevelReference = parse.GetValue(levelReference),
+                VoiceResynthesis = parse.GetValue(voiceResynthesis),
             };
             string command = "onnxaudio-train " + string.Join(' ', args);
             var settings = new RunSettings { Task = parse.GetValue(task)!, Command = command, Options = options };

@@ -13,6 +13,7 @@ public class TrainCliTests
     [InlineData("train", "--out", "x")]
     [InlineData("frobnicate")]
     [InlineData("export", "--out", "x")]
+    [InlineData("train", "--task", "kws", "--out", "x", "--voice-resynthesis", "1.5")]
     public void Usage_errors_exit_with_2(params string[] args) => Assert.Equal(2, Run(args).Code);
 
     [Fact]

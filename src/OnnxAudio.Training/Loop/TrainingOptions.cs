@@ -61,6 +61,13 @@ public sealed record TrainingOptions
     public string? BalanceSources { get; init; }
 
     /// <summary>
+    /// Keyword spotting: the share of training clips resynthesised by <see cref="Data.LpcVocoder"/> (whispered or
+    /// monotone, every class alike) before the other augmentation, so that the voice source — natural or synthetic —
+    /// does not predict the class; 0 (the default) leaves every clip's voice as it is.
+    /// </summary>
+    public double VoiceResynthesis { get; init; }
+
+    /// <summary>
     /// Keyword spotting: what the log-mel features are measured against — "absolute" (null, the default: the signal's
     /// scale) or "clip-peak" (the clip's loudest mel value, 60 dB of range: the model never sees the input level).
     /// Part of the exported model's feature metadata; fixed for a run.
