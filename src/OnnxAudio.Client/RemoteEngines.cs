@@ -96,7 +96,8 @@ public sealed class RemoteClassifier : IClipClassifier
 /// <summary>
 /// A restoration model over a server (default <c>denoise</c>; <c>declip</c> with a clipping level), streamed as one
 /// sequence of chunks whose state the server keeps. <see cref="ProcessAsync"/> gives what the in-process
-/// <c>Restorer.Process</c> gives — the output time-aligned with the input and as long — with memory flat for any length.
+/// <c>Restorer.Process</c> gives without its pitch filter (a server runs the network alone) — the output time-aligned
+/// with the input and as long — with memory flat for any length.
 /// </summary>
 public sealed class RemoteRestorer(InferenceClient client, string model = "denoise", int chunkSamples = 1600)
 {

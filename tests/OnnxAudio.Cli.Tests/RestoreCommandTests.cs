@@ -70,6 +70,21 @@ public sealed class RestoreCommandTests : IDisposable
     }
 
     [Fact]
+    public void Pitch_filter_false_gives_the_library_result_without_the_filter()
+    {
+        string folder = NewFolder(), input = Path.Combine(folder, "in.wav"), output = Path.Combine(folder, "out.wav");
+        float[] x = Tone(16_000 * 2 + 5, 16_000);
+        AudioFile.WriteMono(input, x, 16_000, new WavWriterOptions { Encoding = WavSampleEncoding.Float32 });
+        var (code, _, error) = Run("restore", input, output, "--model", TestModels.Denoiser, "--pitch-filter", "false");
+        Assert.True(code == 0, error);
+        using var restorer = Restoration.Restorer.Load(TestModels.Denoiser);
+        float[] expected = restorer.Process(AudioFile.ReadMono(input, 16_000), new Restoration.RestoreOptions { PitchFilter = false });
+        float[] actual = AudioFile.ReadMono(output, 16_000);
+        Assert.Equal(expected.Length, actual.Length);
+        Assert.All(expected.Zip(actual), p => Assert.InRange(p.Second - Math.Clamp(p.First, -1f, 1f), -1.01f / 32768, 1.01f / 32768));
+    }
+
+    [Fact]
     public void A_folder_is_mirrored_into_an_output_folder_in_parallel()
     {
         string folder = NewFolder(), inputs = Path.Combine(folder, "noisy"), outputs = Path.Combine(folder, "clean");

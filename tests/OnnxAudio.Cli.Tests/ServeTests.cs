@@ -62,7 +62,10 @@ public sealed class ServeTests : IAsyncLifetime
         using var restorer = Restorer.Load(ShippedFiles.Path(model + ".onnx"));
         var output = new List<float>();
         using var source = new MemoryAudioSource(input, new AudioFormat(16000, 1));
-        var options = level is null ? new RestoreOptions { Clip = ClipHandling.RunningPeak } : new RestoreOptions { Clip = ClipHandling.Given, ClipLevel = level };
+        // A server runs the waveform graph: the network without the runtime's pitch filter.
+        var options = level is null
+            ? new RestoreOptions { Clip = ClipHandling.RunningPeak, PitchFilter = false }
+            : new RestoreOptions { Clip = ClipHandling.Given, ClipLevel = level, PitchFilter = false };
         restorer.Process(source, s => output.AddRange(s.ToArray()), options);
         return output.ToArray();
     }
@@ -176,7 +179,7 @@ public sealed class ServeTests : IAsyncLifetime
         {
             using var restorer = Restorer.Load(ShippedFiles.Path(model + ".onnx"));
             float[] x = Speech(3)[..16000];
-            using RestorationStream stream = restorer.CreateStream(1f, model == "declip" ? 0.05f : null);
+            using RestorationStream stream = restorer.CreateStream(1f, model == "declip" ? 0.05f : null, pitchFilter: false);
             var expected = new List<float>();
             var actual = new List<float>();
             for (int offset = 0; offset < x.Length; offset += 1600)
@@ -247,12 +250,17 @@ public sealed class ServeTests : IAsyncLifetime
         Assert.Equal(localStream.Split('\n').Select(l => l.Split(' ').Take(3)).SelectMany(x => x), remoteStream.Split('\n').Select(l => l.Split(' ').Take(3)).SelectMany(x => x));
 
         string noisy = ShippedFiles.SpeechSamples()[0].Noisy;
-        var (c1, _, e1) = CliRunner.Run("restore", noisy, folder.File("local.wav"));
+        // A server runs the network alone: the local run without the pitch filter is its equal.
+        var (c1, _, e1) = CliRunner.Run("restore", noisy, folder.File("local.wav"), "--pitch-filter", "false");
         var (c2, _, e2) = CliRunner.Run("restore", noisy, folder.File("remote.wav"), "--server", server);
         Assert.True(c1 == 0 && c2 == 0, e1 + e2);
         float[] x = AudioFile.ReadMono(folder.File("local.wav"), 16000), y = AudioFile.ReadMono(folder.File("remote.wav"), 16000);
         Assert.Equal(x.Length, y.Length);
         Assert.True(x.Zip(y).All(p => Math.Abs(p.First - p.Second) <= 1.5f / 32768), "16-bit outputs differ by more than a step");
+
+        var (filtered, _, filteredError) = CliRunner.Run("restore", noisy, folder.File("f.wav"), "--server", server, "--pitch-filter", "true");
+        Assert.Equal(1, filtered);
+        Assert.Contains("--pitch-filter", filteredError);
 
         var (bad, _, badError) = CliRunner.Run("restore", noisy, folder.File("x.wav"), "--server", "http://127.0.0.1:1");
         Assert.Equal(1, bad);
@@ -268,7 +276,7 @@ public sealed class ServeTests : IAsyncLifetime
         float[][] signals = Enumerable.Range(0, 100).Select(k => Enumerable.Range(0, basis.Length).Select(i => (0.2f + 0.01f * k) * basis[(i + 37 * k) % basis.Length]).ToArray()).ToArray();
         float[][] expected = signals.Select(s =>
         {
-            using RestorationStream stream = restorer.CreateStream();
+            using RestorationStream stream = restorer.CreateStream(pitchFilter: false);   // served: the network alone
             var output = new List<float>();
             for (int offset = 0; offset < s.Length; offset += 1600)
                 output.AddRange(stream.Push(s.AsSpan(offset, 1600)));
@@ -302,7 +310,7 @@ public sealed class ServeTests : IAsyncLifetime
     {
         using var restorer = Restorer.Load(ShippedFiles.Path("denoise.onnx"));
         float[] x = Speech(1)[..9600];
-        using RestorationStream local = restorer.CreateStream();
+        using RestorationStream local = restorer.CreateStream(pitchFilter: false);   // served: the network alone
         var expected = new List<float>();
         for (int offset = 0; offset < x.Length; offset += 1600)
             expected.AddRange(local.Push(x.AsSpan(offset, 1600)));

@@ -6,8 +6,8 @@ namespace OnnxAudio.Benchmarks;
 
 /// <summary>
 /// The shipped denoiser on one thread over 60 s of audio (real-time factor = 60 s / time), offline and streamed in
-/// 10 ms pushes, against the classic peers run on the same minute: RNNoise (ffmpeg arnndn) and ffmpeg afftdn. The peers'
-/// times include starting ffmpeg (~50 ms). <c>ONNXAUDIO_BENCH_DENOISER=MODEL</c> measures another denoiser (a candidate
+/// 10 ms pushes (with the pitch filter, the default, and without it), against the classic peers run on the same minute: RNNoise (ffmpeg
+/// arnndn) and ffmpeg afftdn. The peers' times include starting ffmpeg (~50 ms). <c>ONNXAUDIO_BENCH_DENOISER=MODEL</c> measures another denoiser (a candidate
 /// before it ships) in place of models/denoise.onnx.
 /// </summary>
 [MemoryDiagnoser]
@@ -37,6 +37,20 @@ public class RestorationBenchmarks
     public int Streamed()
     {
         using RestorationStream stream = _restorer.CreateStream();
+        var output = new float[stream.MaxOutputSamples(160)];
+        int total = 0;
+        for (int offset = 0; offset < _minute.Length; offset += 160)
+            total += stream.Push(_minute.AsSpan(offset, 160), output);
+        return total + stream.Flush(output);
+    }
+
+    [Benchmark(Description = "OnnxAudio denoise 60 s (offline, network alone: no pitch filter)")]
+    public float[] OfflineNetworkAlone() => _restorer.Process(_minute, new RestoreOptions { PitchFilter = false });
+
+    [Benchmark(Description = "OnnxAudio denoise 60 s (streamed, 10 ms pushes, no pitch filter)")]
+    public int StreamedNetworkAlone()
+    {
+        using RestorationStream stream = _restorer.CreateStream(pitchFilter: false);
         var output = new float[stream.MaxOutputSamples(160)];
         int total = 0;
         for (int offset = 0; offset < _minute.Length; offset += 160)

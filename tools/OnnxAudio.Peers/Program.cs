@@ -13,7 +13,8 @@ using OnnxAudio.Peers;
 //   dotnet run -c Release --project tools/OnnxAudio.Peers -- denoise --corpus data/denoise [--split test] [--limit 40] [--model models/denoise.onnx] [--ours DIR] [--out results/peers] [--clean-input]
 // --clean-input feeds every system the clean references (each once): a denoiser should pass clean speech through, so
 // the table adds the long-term spectrum's change per octave band (output − input, dB). --strength S runs our denoiser
-// at that strength (default 1); --noise TYPE keeps only the files mixed with that noise type (e.g. babble).
+// at that strength (default 1), --no-pitch-filter without the runtime's pitch filter (on by default for denoisers);
+// --noise TYPE keeps only the files mixed with that noise type (e.g. babble).
 //   dotnet run -c Release --project tools/OnnxAudio.Peers -- codec --corpus data/codec [--split test] [--limit 40] [--model models/codec] [--out results/peers]
 // Every output is also scored with DNSMOS P.835 (models/dnsmos.onnx, or --dnsmos MODEL), which needs no reference.
 // --skip-peers runs only ours and the unprocessed input (checkpoint comparisons; peers are deterministic, sox with -R).
@@ -56,6 +57,7 @@ string? model = Array.IndexOf(args, "--model") >= 0 ? Option("--model") : null;
 string? rnnoise = Array.IndexOf(args, "--rnnoise") >= 0 ? Option("--rnnoise") : FindRnnoiseModel();
 bool cleanInput = Array.IndexOf(args, "--clean-input") >= 0;
 float strength = (float)Number("--strength", "1");
+bool? pitchFilter = Array.IndexOf(args, "--no-pitch-filter") >= 0 ? false : null;
 string? onlyNoise = Array.IndexOf(args, "--noise") >= 0 ? Option("--noise") : null;
 string dnsmosModel = Array.IndexOf(args, "--dnsmos") >= 0 ? Option("--dnsmos") : FindUp(Path.Combine("models", "dnsmos.onnx"))
     ?? throw new FileNotFoundException("models/dnsmos.onnx not found; pass --dnsmos MODEL");
@@ -102,11 +104,16 @@ if (codec is not null)
             return file.Length;
         }, KnownDelay: 0));
 if (restorer is not null)
-    systems.Add(new Peer(strength == 1 ? $"OnnxAudio {Path.GetFileName(model)}" : string.Create(inv, $"OnnxAudio {Path.GetFileName(model)} strength {strength}"), [], (input, output, _) =>
+{
+    string name = $"OnnxAudio {Path.GetFileName(model)}" + (strength == 1 ? "" : string.Create(inv, $" strength {strength}")) + (pitchFilter == false ? " without pitch filter" : "");
+    systems.Add(new Peer(name, [], (input, output, _) =>
     {
-        AudioFile.WriteMono(output, restorer.Process(AudioFile.ReadMono(input, restorer.SampleRate), strength), restorer.SampleRate, new WavWriterOptions { Overwrite = true });
+        var options = new OnnxAudio.Restoration.RestoreOptions { Strength = strength, PitchFilter = pitchFilter };
+        AudioFile.WriteMono(output, restorer.Process(AudioFile.ReadMono(input, restorer.SampleRate), options), restorer.SampleRate, new WavWriterOptions { Overwrite = true });
         return 0;
     }, KnownDelay: 0));
+}
+
 if (ours is not null)
     systems.Add(new Peer($"OnnxAudio ({Path.GetFileName(Path.GetFullPath(ours))})", [], (input, output, _) =>
     {

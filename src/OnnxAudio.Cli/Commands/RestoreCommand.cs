@@ -5,7 +5,7 @@ using OnnxAudio.Restoration;
 namespace OnnxAudio.Cli.Commands;
 
 /// <summary>
-/// <c>onnxaudio restore IN OUT [--task denoise|declip] [--strength S]</c>: denoises or declips a file, or a folder into
+/// <c>onnxaudio restore IN OUT [--task denoise|declip] [--strength S] [--pitch-filter true|false]</c>: denoises or declips a file, or a folder into
 /// a mirrored folder (files in parallel). The output is the model's format (mono at its rate), as long as the input and
 /// time-aligned with it; it is written through a temporary file and never replaces the input.
 /// </summary>
@@ -17,12 +17,16 @@ internal static class RestoreCommand
         var output = new Argument<string>("output") { Description = "Output WAV file, or output folder" };
         var task = new Option<RestorationKind>("--task", "-t") { Description = "denoise or declip", DefaultValueFactory = _ => RestorationKind.Denoise };
         var strength = new Option<float>("--strength", "-s") { Description = "0 leaves the input as it is, 1 applies the model fully", DefaultValueFactory = _ => 1f };
+        var pitchFilter = new Option<bool?>("--pitch-filter")
+        {
+            Description = "RNNoise's pitch filter before the mask (harmonics kept, the noise between them reduced; no added latency); default: on for denoising",
+        };
         var model = new Option<string?>("--model", "-m") { Description = "Restoration model (.onnx); default: the shipped one for the task" };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Files processed in parallel", DefaultValueFactory = _ => Environment.ProcessorCount };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace existing output files (never an input)" };
         var shard = Shard.CreateOption();
         var server = ServerOption.Create("denoise / declip");
-        var command = new Command("restore", "Denoise or declip audio (file or folder)") { input, output, task, strength, model, jobs, overwrite, shard, server };
+        var command = new Command("restore", "Denoise or declip audio (file or folder)") { input, output, task, strength, pitchFilter, model, jobs, overwrite, shard, server };
         var inference = new InferenceArguments();
         inference.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
@@ -30,7 +34,7 @@ internal static class RestoreCommand
             RestoreOptions options;
             try
             {
-                options = new RestoreOptions { Strength = parse.GetValue(strength) }.Validated();
+                options = new RestoreOptions { Strength = parse.GetValue(strength), PitchFilter = parse.GetValue(pitchFilter) }.Validated();
             }
             catch (OnnxAudioException e)
             {
@@ -75,6 +79,8 @@ internal static class RestoreCommand
             throw new OnnxAudioException("--model and --server exclude each other: the server runs its own models");
         if (options.Strength != 1)
             throw new OnnxAudioException("--strength is applied by the in-process model; a server restores at strength 1");
+        if (options.PitchFilter == true)
+            throw new OnnxAudioException("--pitch-filter is applied in-process; a server runs the network alone (as --pitch-filter false)");
         using var client = new Client.InferenceClient(address);
         var remote = new Client.RemoteRestorer(client, Name(kind));
         var pairs = FileBatch.SkipExisting(context, FileBatch.Map(input, output, ".wav", shard: part, context: context), overwrite);

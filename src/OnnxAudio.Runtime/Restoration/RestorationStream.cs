@@ -27,6 +27,8 @@ public sealed class RestorationStream : IDisposable
     private readonly int _lookAhead;
     private readonly float[] _spectrum, _mask;   // _spectrum: the last call's final L frames (the cache), then this call's
     private readonly float[] _zeros, _scratch;
+    private readonly PitchFilter? _pitch;
+    private readonly float[] _filtered = [];   // the frame being masked after the pitch filter (the model's buffer stays as it was)
     private readonly float[] _state, _nextState;
     private readonly OrtValue[] _oneFrameValues;    // spectrum, state, mask, next state (, cache) of one frame, bound once
     private readonly OrtIoBinding _oneFrame;
@@ -40,7 +42,7 @@ public sealed class RestorationStream : IDisposable
     private bool _primed;
     private bool _disposed;
 
-    internal RestorationStream(Restorer restorer, float strength, float? clipLevel)
+    internal RestorationStream(Restorer restorer, float strength, float? clipLevel, bool pitchFilter = false)
     {
         if (!float.IsFinite(strength) || strength is < 0 or > 1)
             throw new ArgumentOutOfRangeException(nameof(strength), strength, "The strength must lie in [0, 1].");
@@ -64,6 +66,11 @@ public sealed class RestorationStream : IDisposable
         _scratch = new float[MaxOutputSamples(restorer.Stft.NFft)];
         _state = GC.AllocateArray<float>(restorer.StateLayers * restorer.StateHidden, pinned: true);
         _nextState = GC.AllocateArray<float>(_state.Length, pinned: true);
+        if (pitchFilter)
+        {
+            _pitch = new PitchFilter(restorer.Stft, restorer.SampleRate);
+            _filtered = new float[_bins * 2];
+        }
 
         // Real-time pushes of one hop run the model on one frame at a time: those calls go through an IO binding made
         // once, so a call allocates nothing and ONNX Runtime skips re-binding names and shapes.
@@ -151,6 +158,7 @@ public sealed class RestorationStream : IDisposable
     {
         _analysis.Reset();
         _synthesis.Reset();
+        _pitch?.Reset();
         Array.Clear(_state);
         Array.Clear(_spectrum, 0, _lookAhead * _bins * 2);
         _historyCount = 0;
@@ -162,6 +170,7 @@ public sealed class RestorationStream : IDisposable
     private void Feed(ReadOnlySpan<float> samples, bool countsAsInput, Span<float> output, ref int written)
     {
         _analysis.Push(samples);
+        _pitch?.Push(samples);
         if (countsAsInput)
             _pushed += samples.Length;
         if (_restorer.ClipConsistency)
@@ -169,6 +178,7 @@ public sealed class RestorationStream : IDisposable
         while (_analysis.AvailableFrames > 0)
         {
             int frames = Math.Min(MaxFramesPerRun, _analysis.AvailableFrames);
+            long first = _analysis.FramesRead - _lookAhead;   // the analysis frame mask 0 belongs to
             for (int t = 0; t < frames; t++)
             {
                 _analysis.TryReadFrame(_real, _imag);
@@ -183,7 +193,7 @@ public sealed class RestorationStream : IDisposable
             RunModel(frames);
             for (int t = 0; t < frames; t++)
             {
-                ApplyMask(t);
+                ApplyMask(t, first + t);
                 Span<float> block = output.Slice(written, _hop);
                 _synthesis.PushFrame(_real, _imag, block);
                 if (_restorer.ClipConsistency)
@@ -220,11 +230,21 @@ public sealed class RestorationStream : IDisposable
             _spectrum.AsSpan(frames * _bins * 2, _lookAhead * _bins * 2).CopyTo(_spectrum);
     }
 
-    /// <summary>Frame t of the spectrum buffer (the frame mask t belongs to) times its mask blended with unity by the strength, into _real/_imag.</summary>
-    private void ApplyMask(int t)
+    /// <summary>
+    /// Frame t of the spectrum buffer (the frame mask t belongs to, analysis frame <paramref name="frame"/>), pitch-filtered
+    /// when the stream has the filter, times its mask blended with unity by the strength, into _real/_imag.
+    /// </summary>
+    private void ApplyMask(int t, long frame)
     {
         ReadOnlySpan<float> x = _spectrum.AsSpan(t * _bins * 2, _bins * 2), m = _mask.AsSpan(t * _bins * 2, _bins * 2);
         float s = _strength;
+        if (_pitch is not null)
+        {
+            x.CopyTo(_filtered);
+            _pitch.Filter(frame, _filtered, m, s);
+            x = _filtered;
+        }
+
         for (int f = 0; f < _bins; f++)
         {
             float mr = 1 + s * (m[2 * f] - 1), mi = s * m[2 * f + 1];

@@ -22,6 +22,13 @@ public sealed record RestoreOptions
     /// <summary>0 leaves the input as it is, 1 (the default) applies the model fully; between, the mask is blended with unity.</summary>
     public float Strength { get; init; } = 1;
 
+    /// <summary>
+    /// RNNoise's pitch filter before the mask: each band mixed with the input one pitch period earlier, the more the lower
+    /// the mask's gain there and the more periodic the band (no added latency). Null (the default): on for denoisers,
+    /// off for declippers.
+    /// </summary>
+    public bool? PitchFilter { get; init; }
+
     /// <summary>Declipping: where the clipping level comes from (ignored by denoisers).</summary>
     public ClipHandling Clip { get; init; } = ClipHandling.Detect;
 

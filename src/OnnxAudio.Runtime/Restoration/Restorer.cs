@@ -102,21 +102,35 @@ public sealed class Restorer : IDisposable
     /// <summary>
     /// A new stream with its own state. <paramref name="strength"/> blends the model's mask with unity (0: input
     /// unchanged, 1: full effect). For declipping, <paramref name="clipLevel"/> is the level the input was clipped at;
-    /// without it the stream uses the running peak of what it has seen.
+    /// without it the stream uses the running peak of what it has seen. <paramref name="pitchFilter"/> adds RNNoise's
+    /// pitch filter before the mask (see <see cref="RestoreOptions.PitchFilter"/>; null: on for denoisers).
     /// </summary>
-    public RestorationStream CreateStream(float strength = 1f, float? clipLevel = null) => new(this, strength, clipLevel);
+    public RestorationStream CreateStream(float strength = 1f, float? clipLevel = null, bool? pitchFilter = null) =>
+        new(this, strength, clipLevel, pitchFilter ?? PitchFilterByDefault);
+
+    /// <summary>Whether streams and calls that do not say use the pitch filter: denoisers do, declippers do not.</summary>
+    public bool PitchFilterByDefault => Kind == RestorationKind.Denoise;
 
     /// <summary>
     /// Restores a whole signal (mono, at <see cref="SampleRate"/>): the output has the input's length and is time-aligned
     /// with it (the stream delay is removed). Declipping detects the clipping level over the whole signal first.
     /// </summary>
-    public float[] Process(ReadOnlySpan<float> input, float strength = 1f, CancellationToken cancellationToken = default)
+    public float[] Process(ReadOnlySpan<float> input, float strength = 1f, CancellationToken cancellationToken = default) =>
+        Process(input, new RestoreOptions { Strength = strength }, cancellationToken);
+
+    /// <summary>
+    /// Restores a whole signal with <paramref name="options"/> (strength and pitch filter; declipping detects the level
+    /// over the whole signal): the output has the input's length and is time-aligned with it.
+    /// </summary>
+    public float[] Process(ReadOnlySpan<float> input, RestoreOptions options, CancellationToken cancellationToken = default)
     {
-        new RestoreOptions { Strength = strength }.Validated();
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validated();
+        float strength = options.Strength;
         float? level = Kind == RestorationKind.Declip ? ClipRepair.DetectLevel(input) ?? ClipRepair.NoClipping : null;
         var output = new float[input.Length];
         int position = 0;
-        using RestorationStream stream = CreateStream(strength, level);
+        using RestorationStream stream = CreateStream(strength, level, options.PitchFilter);
         var aligned = new AlignedOutput(DelaySamples, input.Length, produced =>
         {
             produced.CopyTo(output.AsSpan(position));
@@ -166,7 +180,7 @@ public sealed class Restorer : IDisposable
         IAudioSource mono = source.ToMono().ResampleTo(SampleRate);
         float? streamLevel = Kind != RestorationKind.Declip ? null
             : level ?? (options.Clip == ClipHandling.Detect && reopen is not null ? ClipRepair.NoClipping : null);
-        using RestorationStream stream = CreateStream(options.Strength, streamLevel);
+        using RestorationStream stream = CreateStream(options.Strength, streamLevel, options.PitchFilter);
         float[] input = new float[RestorationStream.BlockSamples];
         float[] output = new float[stream.MaxOutputSamples(input.Length)];
         var aligned = new AlignedOutput(DelaySamples, long.MaxValue, writeOutput);

@@ -45,16 +45,35 @@ public class ShippedDenoiserTests
     }
 
     [Fact]
-    public void Strength_zero_gives_back_the_input_and_streaming_equals_offline()
+    public void Strength_zero_gives_back_the_input_and_streaming_equals_offline_with_the_pitch_filter()
     {
         using Restorer restorer = Load();
         float[] noisy = AudioFile.ReadMono(ShippedFiles.SpeechSamples()[0].Noisy, 16000);
         // A unity mask: the sqrt-Hann analysis/synthesis pair must reconstruct perfectly.
         float[] unchanged = restorer.Process(noisy, strength: 0f);
         Assert.True(noisy.Zip(unchanged, (a, b) => Math.Abs(a - b)).Max() < 1e-4);
+        AssertStreamingEqualsOffline(restorer, noisy, pitchFilter: true);
+    }
 
-        float[] offline = restorer.Process(noisy);
-        using RestorationStream stream = restorer.CreateStream();
+    [Fact]
+    public void Without_the_pitch_filter_streaming_equals_offline_and_the_filter_is_on_by_default()
+    {
+        using Restorer restorer = Load();
+        Assert.True(restorer.PitchFilterByDefault);
+        float[] noisy = AudioFile.ReadMono(ShippedFiles.SpeechSamples()[0].Noisy, 16000);
+        Assert.NotEqual(restorer.Process(noisy), restorer.Process(noisy, new RestoreOptions { PitchFilter = false }));
+        Assert.Equal(restorer.Process(noisy, new RestoreOptions { PitchFilter = true }), restorer.Process(noisy));
+        AssertStreamingEqualsOffline(restorer, noisy, pitchFilter: false);
+    }
+
+    /// <summary>
+    /// One-hop pushes (the filter and the model frame by frame) against offline processing (8,192-sample blocks, 51
+    /// frames per model call), after removing the stream's delay.
+    /// </summary>
+    private static void AssertStreamingEqualsOffline(Restorer restorer, float[] noisy, bool pitchFilter)
+    {
+        float[] offline = restorer.Process(noisy, new RestoreOptions { PitchFilter = pitchFilter });
+        using RestorationStream stream = restorer.CreateStream(pitchFilter: pitchFilter);
         var streamed = new List<float>();
         var output = new float[stream.MaxOutputSamples(160)];
         for (int offset = 0; offset < noisy.Length; offset += 160)

@@ -65,7 +65,8 @@ public class ShippedModelParityTests
         using var restorer = OnnxAudio.Restoration.Restorer.Load(onnx);
         float[] x = OnnxAudio.Training.Tests.Restoration.RestorationParityTests.TestSignal(24_011, seed: 5);
         float[] expected = OnnxAudio.Training.Tests.Restoration.RestorationParityTests.TorchPipeline(model, x, 1f, clipLevel: null);
-        float[] actual = restorer.Process(x);
+        // The torch pipeline is the network alone: the runtime's pitch filter (a DSP step after it) is left out.
+        float[] actual = restorer.Process(x, new OnnxAudio.Restoration.RestoreOptions { PitchFilter = false });
         Assert.Equal(x.Length, actual.Length);
         float tolerance = 1e-4f * x.Max(Math.Abs);
         Assert.True(expected.Zip(actual, (a, b) => Math.Abs(a - b)).Max() <= tolerance);
