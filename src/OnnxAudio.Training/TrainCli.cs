@@ -39,7 +39,8 @@ internal static class TrainCli
         var dataDir = new Option<string?>("--data") { Description = "The task's data folder (corpus or your dataset)" };
         var arch = new Option<string?>("--arch") { Description = "Model architecture, where the task offers several" };
         var timeLimit = new Option<double?>("--time-limit-minutes") { Description = "Pause with a checkpoint after this long (continue with 'resume')" };
-        string lossNames = $"restoration: {string.Join(", ", RestorationTask.LossNames)}; codec: reconstruction or gan, which adds a discriminator";
+        string lossNames = $"restoration: {string.Join(", ", RestorationTask.LossNames)}; "
+            + "codec: reconstruction, stoi (a magnitude codec: + 2 × a differentiable STOI of the decoded magnitudes) or gan, which adds a discriminator";
         var loss = new Option<string?>("--loss") { Description = $"Loss recipe, where the task offers several ({lossNames})" };
         var noise = new Option<string?>("--noise")
         {

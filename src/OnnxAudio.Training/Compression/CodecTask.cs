@@ -74,10 +74,17 @@ public sealed class CodecTask : ITrainingTask<WaveformBatch>, IRegisteredTask
         _dropout = new Random(options.Seed);
         _adversarial = options.Loss switch
         {
-            null or "reconstruction" => null,
+            null or "reconstruction" or "stoi" => null,
             "gan" => new AdversarialLoss(SpectrogramDiscriminatorConfig.Default, new AdversarialSettings(Seed: options.Seed)),
-            _ => throw new OnnxAudioException($"unknown loss '{options.Loss}' for the codec (reconstruction or gan)"),
+            _ => throw new OnnxAudioException($"unknown loss '{options.Loss}' for the codec (reconstruction, stoi or gan)"),
         };
+        if (options.Loss == "stoi")
+        {
+            if (_codec is not MagnitudeCodecFamily magnitude)
+                throw new OnnxAudioException("--loss stoi scores decoded magnitudes: it needs a magnitude codec (--arch magnitude or magnitude-6k)");
+            magnitude.StoiWeight = StoiWeight;
+        }
+
         if (_adversarial is not null && _codec.Spec.Signal == CodecSignal.Magnitude)
             throw new OnnxAudioException("--loss gan judges the waveforms a codec's network synthesises; a magnitude codec's phase comes from the runtime (use --arch base)");
         TrainData = new DataLoader<float[], WaveformBatch>(new Segments(train), options.BatchSize, WaveformBatch.Collate, options.Seed);
@@ -91,6 +98,9 @@ public sealed class CodecTask : ITrainingTask<WaveformBatch>, IRegisteredTask
     public nn.Module Model => _codec.Module;
 
     public IBatchSource<WaveformBatch> TrainData { get; }
+
+    /// <summary>Weight of the STOI term of <c>--loss stoi</c> beside the reconstruction loss (whose terms are each about 0.1–1).</summary>
+    public const double StoiWeight = 2;
 
     /// <summary>The codebook counts of the offered bitrates: 3, 6 and 12 ten-bit codes at 50 frames/s.</summary>
     public static readonly (double Kbps, int Codebooks)[] Bitrates = [(1.5, 3), (3, 6), (6, 12)];

@@ -38,6 +38,12 @@ public sealed class MagnitudeCodecFamily : ICodecModel
 
     public SpectralCodec Model { get; }
 
+    /// <summary>
+    /// Weight of the differentiable STOI term on the decoded magnitudes (<see cref="Losses.StoiLoss.FromMagnitudes"/>)
+    /// added to the reconstruction loss; 0 (the default) leaves it out. Set by <c>--loss stoi</c>.
+    /// </summary>
+    public double StoiWeight { get; set; }
+
     public nn.Module Module => Model;
 
     public bool QuantiserDropout => Model.Config.QuantiserDropout;
@@ -55,7 +61,8 @@ public sealed class MagnitudeCodecFamily : ICodecModel
         Tensor logL1 = ((estimate + Floor).log() - (reference + Floor).log()).abs().mean();
         Tensor melL1 = ((estimate.matmul(_mel) + Floor).log() - (reference.matmul(_mel) + Floor).log()).abs().mean();
         Tensor convergence = ((estimate - reference).square().sum([1, 2]).sqrt() / (reference.square().sum([1, 2]).sqrt() + 1e-6)).mean();
-        return logL1 + melL1 + convergence + commitment;
+        Tensor loss = logL1 + melL1 + convergence + commitment;
+        return StoiWeight > 0 ? loss + StoiWeight * Losses.StoiLoss.FromMagnitudes(estimate, reference, Model.Config.NFft, Model.Config.HopLength) : loss;
     }
 
     /// <summary>Decoded waveforms through the runtime's phase reconstruction and inverse STFT (not differentiable).</summary>

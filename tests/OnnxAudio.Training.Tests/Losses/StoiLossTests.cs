@@ -66,6 +66,34 @@ public class StoiLossTests
         }
     }
 
+    /// <summary>Magnitudes [1, frames, bins] of the magnitude codec's analysis: 640-point Hann STFT, hop 160.</summary>
+    private static Tensor Magnitudes(float[] x) =>
+        stft(tensor(x).reshape(1, -1), 640, 160, 640, hann_window(640), center: false, return_complex: true).abs().transpose(1, 2);
+
+    private static double OneMinusMagnitudeLoss(float[] estimate, float[] clean) =>
+        1 - StoiLoss.FromMagnitudes(Magnitudes(estimate), Magnitudes(clean), 640, 160).item<float>();
+
+    [Fact]
+    public void On_magnitudes_it_is_zero_for_the_clean_signal_and_follows_the_metric_over_noise_levels()
+    {
+        float[] clean = Signals.Speechlike(Length, seed: 5);
+        Assert.InRange(OneMinusMagnitudeLoss(clean, clean), 0.999, 1.0001);
+        Assert.InRange(OneMinusMagnitudeLoss(clean.Select(v => 0.1f * v).ToArray(), clean), 0.999, 1.0001);
+        double previous = double.MaxValue;
+        foreach (double snr in new[] { 20.0, 10, 5, 0 })
+        {
+            float[] noisy = Noisy(clean, snr, seed: 7);
+            double metric = Stoi.Compute(clean, noisy, Rate);
+            double term = OneMinusMagnitudeLoss(noisy, clean);
+            Assert.True(Math.Abs(term - metric) < 0.06, $"{snr} dB: magnitude-based {term:F3} vs metric {metric:F3}");
+            Assert.True(term < previous, $"{snr} dB: {term:F3} not below the higher SNR's {previous:F3}");
+            previous = term;
+        }
+
+        var ex = Assert.Throws<ArgumentException>(() => StoiLoss.FromMagnitudes(ones(1, 20, 321), ones(1, 20, 321), 640, 160));
+        Assert.Contains("38 frames", ex.Message);
+    }
+
     [Fact]
     public void Too_short_input_is_refused()
     {
