@@ -116,10 +116,11 @@ internal sealed class PitchFilter
             Mix(spectrum, mask, strength);
         }
 
-        // Keep what later frames can reach: from the next frame's start, one maximal period back.
+        // Keep what later frames can reach: from the next frame's start, one maximal period back. The samples before it
+        // are dropped once they are half of what is held, so a block of many frames is not shifted frame by frame.
         long keepFrom = Math.Max(0, start + _hop - _maxPeriod);
         int drop = (int)Math.Min(_historyCount, keepFrom - _historyStart);
-        if (drop > 0)
+        if (drop > 0 && 2 * drop >= _historyCount)
         {
             Array.Copy(_history, drop, _history, 0, _historyCount - drop);
             _historyCount -= drop;
